@@ -1,0 +1,65 @@
+# micrograd — the book that builds an autodiff engine.
+#
+#   make            build everything: environment, tangle, figures, site
+#   make test       tangle, then run every test (the book's examples included)
+#   make quick      the fast loop: tangle and test, skipping the slow runs
+#   make drift      check that micrograd/ and tests/ are exactly what the book says
+#   make serve      live preview of the book while you edit
+#   make stitch     carry hand edits of tangled files back into the chapters
+#   make bench      benchmarks (see the chapter "Making it fast")
+
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+GEN   := docs/generated
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONHASHSEED := 0
+
+# entangled-cli 2.5 needs Python >= 3.13: take the first interpreter that is.
+PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
+	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
+
+.PHONY: all env tangle stitch test quick drift figures site serve bench clean
+.DEFAULT_GOAL := all
+
+all: site
+
+env: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON313)" || { echo "make: no Python >= 3.13 found (entangled-cli 2.5 needs it); set PYTHON313=/path/to/python3.13" >&2; exit 1; }
+	$(PYTHON313) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# FORCE=1 overwrites hand edits of tangled files with what the book says.
+tangle: env
+	$(PY) tools/tangle.py $(if $(FORCE),--force)
+
+stitch: env
+	$(VENV)/bin/entangled stitch
+
+test: env tangle
+	$(PY) -m pytest
+
+quick: env tangle
+	$(PY) -m pytest -m "not slow" -q
+
+drift: env
+	$(PY) tools/check_drift.py
+
+# The sine fit reruns only when the code it depends on changed.
+figures: $(GEN)/sine_fit.png
+
+$(GEN)/sine_fit.png $(GEN)/sine.json &: micrograd/engine.py micrograd/nn.py micrograd/sine.py | env
+	$(PY) -m micrograd.sine --seeds 0 1 2 3 4 --out $(GEN)
+
+site: figures
+	$(VENV)/bin/mkdocs build --strict
+
+serve: figures
+	$(VENV)/bin/mkdocs serve
+
+clean:
+	rm -rf site $(GEN) .entangled .pytest_cache .hypothesis
