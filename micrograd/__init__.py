@@ -9,4 +9,7 @@ from micrograd.engine import Value
 # ~/~ begin <<docs/03-gradcheck.md#package-exports>>[0]
 from micrograd.gradcheck import gradcheck
 # ~/~ end
+# ~/~ begin <<docs/05-nn.md#package-exports>>[0]
+from micrograd.nn import MLP, Layer, Module, Neuron
+# ~/~ end
 # ~/~ end

@@ -31,6 +31,47 @@ def _lift(other: object) -> Value:
         return Value(other)
     return NotImplemented
 # ~/~ end
+# ~/~ begin <<docs/04-operations.md#engine-helpers>>[0]
+
+
+def _exp(x: float) -> tuple[float, float]:
+    try:
+        z = math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp({x}) overflows a float: exp needs "
+                            f"an input below about 709.78") from None
+    return z, z
+
+
+def _log(x: float) -> tuple[float, float]:
+    if x <= 0:
+        raise ValueError(f"log needs a positive number, got {x}")
+    return math.log(x), 1.0 / x
+# ~/~ end
+# ~/~ begin <<docs/04-operations.md#engine-helpers>>[1]
+
+
+def _tanh(x: float) -> tuple[float, float]:
+    t = math.tanh(x)
+    return t, 1.0 - t * t
+# ~/~ end
+# ~/~ begin <<docs/04-operations.md#engine-helpers>>[2]
+
+
+def _relu(x: float) -> tuple[float, float]:
+    return (x, 1.0) if x > 0 else (0.0, 0.0)
+# ~/~ end
+# ~/~ begin <<docs/04-operations.md#engine-helpers>>[3]
+
+
+def _sigmoid(x: float) -> tuple[float, float]:
+    if x >= 0:
+        s = 1.0 / (1.0 + math.exp(-x))
+    else:  # the same number, without exp of a large positive argument
+        e = math.exp(x)
+        s = e / (1.0 + e)
+    return s, s * (1.0 - s)
+# ~/~ end
 
 
 class Value:
@@ -140,42 +181,31 @@ class Value:
     # ~/~ end
 
     # ~/~ begin <<docs/04-operations.md#value-functions>>[init]
+    def _unary(self, rule, op: str) -> Value:
+        """A node for `rule`, which maps x to (result, local derivative)."""
+        z, slope = rule(self.data)
+        return Value(z, (self,), (slope,), op)
+    
     def exp(self) -> Value:
-        try:
-            z = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(f"exp({self.data}) overflows a float: exp needs "
-                                f"an input below about 709.78") from None
-        return Value(z, (self,), (z,), "exp")
+        return self._unary(_exp, "exp")
     
     def log(self) -> Value:
-        x = self.data
-        if x <= 0:
-            raise ValueError(f"log needs a positive number, got {x}")
-        return Value(math.log(x), (self,), (1.0 / x,), "log")
+        return self._unary(_log, "log")
     # ~/~ end
     # ~/~ begin <<docs/04-operations.md#value-functions>>[1]
     
     def tanh(self) -> Value:
-        t = math.tanh(self.data)
-        return Value(t, (self,), (1.0 - t * t,), "tanh")
+        return self._unary(_tanh, "tanh")
     # ~/~ end
     # ~/~ begin <<docs/04-operations.md#value-functions>>[2]
     
     def relu(self) -> Value:
-        x = self.data
-        return Value(x if x > 0 else 0.0, (self,), (1.0 if x > 0 else 0.0,), "relu")
+        return self._unary(_relu, "relu")
     # ~/~ end
     # ~/~ begin <<docs/04-operations.md#value-functions>>[3]
     
     def sigmoid(self) -> Value:
-        x = self.data
-        if x >= 0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:  # the same number, without exp of a large positive argument
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
+        return self._unary(_sigmoid, "sigmoid")
     # ~/~ end
 
     # ~/~ begin <<docs/04-operations.md#value-reverse-operators>>[init]
@@ -219,5 +249,31 @@ def topological_order(root: Value) -> list[Value]:
             if parent not in visited:
                 stack.append(parent)
     return order
+# ~/~ end
+# ~/~ begin <<docs/05-nn.md#engine-functions>>[0]
+
+
+def _identity(x: float) -> tuple[float, float]:
+    return x, 1.0
+
+
+# An activation rule maps s to (phi(s), phi'(s)); see chapter 4.
+ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, None: _identity}
+
+
+def neuron(weights: Sequence[Value], bias: Value, inputs: Sequence[Value],
+           activation: str | None = None) -> Value:
+    """activation(bias + sum of weight * input), as a single node."""
+    if len(weights) != len(inputs):
+        raise ValueError(f"a neuron with {len(weights)} weights needs "
+                         f"{len(weights)} inputs, got {len(inputs)}")
+    wd = [w.data for w in weights]
+    xd = [x.data for x in inputs]
+    z, slope = ACTIVATIONS[activation](bias.data + sum(map(operator.mul, wd, xd)))
+    if slope == 1.0:
+        local = (*xd, 1.0, *wd)
+    else:
+        local = (*[slope * x for x in xd], slope, *[slope * w for w in wd])
+    return Value(z, (*weights, bias, *inputs), local, activation or "linear")
 # ~/~ end
 # ~/~ end
