@@ -106,9 +106,12 @@ def summarize(runs: list[dict], args: argparse.Namespace, total_time: float) -> 
                        "init": args.init, "epochs": args.epochs,
                        "lr_start": args.lr_start, "lr_end": args.lr_end},
         "seeds": [r["seed"] for r in runs],
-        "runs": {str(r["seed"]): {k: r[k] for k in
-                                  ("final_mse", "diverged_at", "wall_time_s", "epochs")}
-                 for r in runs},
+        "runs": {str(r["seed"]): {
+            "final_mse": r["final_mse"] if r["diverged_at"] is None else None,
+            "diverged_at": r["diverged_at"], "wall_time_s": r["wall_time_s"],
+            "outcome": (f"final MSE {r['final_mse']:.6f}" if r["diverged_at"] is None
+                        else f"diverged: loss not finite at epoch {r['diverged_at']}"),
+        } for r in runs},
         "median_mse": statistics.median(finals) if finals else None,
         "max_mse": max(finals) if finals else None,
         "diverged": sum(r["diverged_at"] is not None for r in runs),
@@ -151,7 +154,8 @@ def main(argv: list[str] | None = None) -> dict:
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
             runs = pool.map(_fit_quietly, jobs, chunksize=1)
     summary = summarize(runs, args, time.perf_counter() - start)
-    (args.out / f"{args.name}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    text = json.dumps(summary, indent=2, allow_nan=False)
+    (args.out / f"{args.name}.json").write_text(text + "\n")
     if not args.no_plot:
         plot(runs, args.out / "sine_fit.png")
     if not args.quiet:

@@ -55,6 +55,17 @@ def test_karpathys_initialisation_diverges_at_this_learning_rate():
     assert math.isnan(result["final_mse"])
 
 
+def test_a_diverged_run_is_reported_as_such(tmp_path):
+    summary = main(["--init", "unit", "--seeds", "0", "--epochs", "50", "--out",
+                    str(tmp_path), "--no-plot", "--quiet"])
+    run = summary["runs"]["0"]
+    assert run["final_mse"] is None and run["outcome"].startswith("diverged")
+    assert summary["diverged"] == 1 and summary["median_mse"] is None
+    def refuse(constant):
+        raise AssertionError(f"{constant} in sine.json: not strict JSON")
+    json.loads((tmp_path / "sine.json").read_text(), parse_constant=refuse)
+
+
 def test_the_command_line_writes_results_and_a_repeatable_figure(tmp_path):
     for out in ("a", "b"):
         main(["--seeds", "0", "1", "--epochs", "3", "--out", str(tmp_path / out),
