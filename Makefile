@@ -19,7 +19,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures site serve bench clean
+.PHONY: all env tangle stitch test quick drift figures katex browser site serve bench clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -40,10 +40,12 @@ tangle: env
 stitch: env
 	$(VENV)/bin/entangled stitch
 
-test: env tangle
+# Every test: the engine, the book's examples, the full sine fit, the site in
+# Chromium (which needs the figures, KaTeX and the browser).
+test: env tangle figures katex browser
 	$(PY) -m pytest
 
-quick: env tangle
+quick: env tangle katex
 	$(PY) -m pytest -m "not slow" -q
 
 drift: env
@@ -60,10 +62,22 @@ $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 $(GEN)/sine_unit.json: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --init unit --seeds 0 1 --name sine_unit --no-plot --out $(GEN)
 
-site: figures
+# KaTeX typesets the book's math at build time; package-lock.json pins it.
+katex: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# The browser test drives Debian's Chromium; install it when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "make: the browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+site: figures katex
 	$(VENV)/bin/mkdocs build --strict
 
-serve: figures
+serve: figures katex
 	$(VENV)/bin/mkdocs serve
 
 clean:

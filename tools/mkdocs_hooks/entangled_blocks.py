@@ -42,6 +42,9 @@ CLOSE = re.compile(r"^(?P<indent>\s*)```\s*$")
 IGNORE_OPEN = re.compile(r"^\s*~~~markdown\s*$")
 IGNORE_CLOSE = re.compile(r"^\s*~~~\s*$")
 REFERENCE = re.compile(r"^(?P<indent>\s*)<<(?P<name>[\w:/_.-]+)>>\s*$")
+# A rendered Entangled block: superfences' <div>, its title, its highlighted code.
+BLOCK_HTML = re.compile(r'(?P<open><div id="(?P<id>[^"]+)" class="[^"]*\bentangled\b[^"]*">)'
+                        r'(?:<span class="filename">(?P<title>.*?)</span>)?(?P<code>.*?</code>)', re.S)
 
 CODE_MAP = "code-map.md"  # the generated "Where the code lives" page
 
@@ -85,7 +88,11 @@ book = Book()
 def parse_props(props: str) -> tuple[str | None, str | None]:
     """The `#id` and `file=` value of an Entangled attribute list."""
     block_id = target = None
-    for token in shlex.split(props, posix=True):
+    try:
+        tokens = shlex.split(props)  # honours quoted values: title="a b"
+    except ValueError:  # an unbalanced quote: fall back to plain words
+        tokens = props.split()
+    for token in tokens:
         if token.startswith("#") and block_id is None:
             block_id = token[1:]
         elif token.startswith("file="):
@@ -130,7 +137,8 @@ def read_blocks(page: str, markdown: str) -> list[Block]:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
+    """An HTML id made of text: letters, digits, hyphens (an `_` could turn bold in Markdown)."""
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-").lower()
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -200,7 +208,7 @@ def code_map() -> str:
         for depth, block in tangle_order(target):
             indent = "&emsp;" * 2 * depth
             chapter = book.titles.get(block.page, block.page)
-            text.append(f"| {indent}[{html.escape(block.title)}]({block.page}#{block.anchor}) "
+            text.append(f"| {indent}[`{block.title}`]({block.page}#{block.anchor}) "
                         f"| [{chapter}]({block.page}) | `{marker(block)}` |")
         text.append("")
     return "\n".join(text)
@@ -256,33 +264,39 @@ def link_references(code: str, page: Page, files: Files) -> str:
     return "\n".join(lines)
 
 
+def title_target(block: Block, page: Page, files: Files) -> tuple[str, str] | None:
+    """Where a block's title leads, and a tooltip that says so."""
+    if block.name == block.file:
+        code_map = files.get_file_from_path(CODE_MAP)
+        url = get_relative_url(f"{code_map.url}#{slug(block.file)}", page.file.url)
+        return url, "every block that makes this file"
+    if user := book.used_in.get(block.name):
+        return link(page, files, user), f"used in {user.title} ({book.titles.get(user.page, user.page)})"
+    return None  # a fragment no block uses (yet)
+
+
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Link block titles and `<<name>>` lines, and tell MkDocs about the block anchors."""
-    map_file = files.get_file_from_path(CODE_MAP)
-    for block in book.by_page.get(page.file.src_uri, []):
-        found = re.search(
-            rf'<div id="{re.escape(block.anchor)}" class="[^"]*">'
-            r'(?P<title><span class="filename">(?P<text>.*?)</span>)?(?P<code>.*?</code>)', html_text, re.S)
-        if not found:
-            log.warning(f"Doc file '{page.file.src_uri}': no rendered block for {block.title}")
-            continue
-        if block.name == block.file:
-            href, tip = get_relative_url(f"{map_file.url}#{slug(block.file)}", page.file.url), \
-                "every block that makes this file"
-        elif block.name in book.used_in:
-            user = book.used_in[block.name]
-            href, tip = link(page, files, user), f"used in {user.title} ({book.titles.get(user.page, user.page)})"
-        else:
-            href = None
-        title = found["title"] or ""
-        if href and title:
-            title = (f'<span class="filename"><a href="{href}" title="{html.escape(tip)}">'
-                     f'{found["text"]}</a></span>')
-        code = link_references(found["code"], page, files)
-        html_text = html_text[:found.start("title") if found["title"] else found.start("code")] \
-            + title + code + html_text[found.end("code"):]
+    blocks = {block.anchor: block for block in book.by_page.get(page.file.src_uri, [])}
+    done: set[str] = set()
+
+    def rewrite(match: re.Match[str]) -> str:
+        block = blocks.get(match["id"])
+        if block is None:
+            return match[0]
+        done.add(block.anchor)
+        title = match["title"]
+        if title is not None and (target := title_target(block, page, files)):
+            href, tip = target
+            title = f'<a href="{href}" title="{html.escape(tip)}">{title}</a>'
+        title_html = "" if title is None else f'<span class="filename">{title}</span>'
+        return match["open"] + title_html + link_references(match["code"], page, files)
+
+    html_text = BLOCK_HTML.sub(rewrite, html_text)
+    for anchor in blocks.keys() - done:
+        log.warning(f"Doc file '{page.file.src_uri}': no rendered block for {blocks[anchor].title}")
     # MkDocs validates links to anchors (validation.anchors) but cannot see ids inside
     # code blocks, which superfences stashes away from its scan: register them.
     if page.present_anchor_ids is not None:
-        page.present_anchor_ids.update(b.anchor for b in book.by_page.get(page.file.src_uri, []))
+        page.present_anchor_ids.update(done)
     return html_text

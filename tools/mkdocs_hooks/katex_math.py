@@ -74,23 +74,21 @@ def typeset(formulas: list[tuple[str, bool]], config: MkDocsConfig) -> list[dict
 
 
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    matches = list(MATH.finditer(html_text))
-    if not matches:
+    """Replace each arithmatex formula of the page by KaTeX's HTML."""
+    formulas = [strip_delimiters(html.unescape(m["tex"])) for m in MATH.finditer(html_text)]
+    if not formulas:
         return html_text
-    formulas = [strip_delimiters(html.unescape(m["tex"])) for m in matches]
-    results = typeset(formulas, config)
+    results = iter(zip(formulas, typeset(formulas, config)))
 
-    pieces, last = [], 0
-    for match, (tex, display), result in zip(matches, formulas, results):
-        where = f"Doc file '{page.file.src_uri}': formula {'$$' if display else '$'}{tex}{'$$' if display else '$'}"
+    def replace(match: re.Match[str]) -> str:
+        (tex, display), result = next(results)
+        dollars = "$$" if display else "$"
+        where = f"Doc file '{page.file.src_uri}': formula {dollars}{tex}{dollars}"
         for warning in result["warnings"]:
             log.warning(f"{where}: KaTeX warns: {warning}")
         if "error" in result:
             log.warning(f"{where} cannot be typeset: {result['error']}")
-            rendered = match[0]  # leave the raw TeX in place; the warning fails --strict
-        else:
-            rendered = f'<{match["tag"]} class="arithmatex">{result["html"]}</{match["tag"]}>'
-        pieces += [html_text[last:match.start()], rendered]
-        last = match.end()
-    pieces.append(html_text[last:])
-    return "".join(pieces)
+            return match[0]  # the raw TeX stays; the warning fails --strict
+        return f'<{match["tag"]} class="arithmatex">{result["html"]}</{match["tag"]}>'
+
+    return MATH.sub(replace, html_text)

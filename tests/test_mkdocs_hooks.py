@@ -1,0 +1,172 @@
+"""The website's MkDocs hooks (tools/mkdocs_hooks/), on small inputs.
+
+Not tangled from the book: these check the build, not the engine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+HOOKS = ROOT / "tools" / "mkdocs_hooks"
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"hook_{name}", HOOKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there, as under MkDocs
+    spec.loader.exec_module(module)
+    return module
+
+
+placeholders = load("placeholders")
+entangled = load("entangled_blocks")
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    (tmp_path / "sine.json").write_text(json.dumps(
+        {"final_loss": 0.000123456, "seeds": [{"loss": 0.5}, {"loss": 0.25}], "epochs": 2000}))
+    return tmp_path
+
+
+def fill(markdown: str, generated: Path) -> str:
+    return placeholders.outside_code(
+        markdown, lambda text: placeholders.substitute(text, generated, "06-training.md"))
+
+
+def test_placeholders_are_filled_and_formatted(generated: Path) -> None:
+    text = "Loss {{ sine.final_loss:.2e }} after {{sine.epochs}} epochs; seed 1: {{ sine.seeds.1.loss:.2f }}."
+    assert fill(text, generated) == "Loss 1.23e-04 after 2000 epochs; seed 1: 0.25."
+
+
+def test_placeholders_in_code_are_left_alone(generated: Path) -> None:
+    text = textwrap.dedent("""\
+        Write `{{ sine.final_loss:.4f }}` to get {{ sine.final_loss:.4f }}.
+
+        ```text
+        {{ sine.nothing }}
+        ```
+
+        ~~~~markdown
+        ```
+        {{ sine.nothing }}
+        ```
+        ~~~~
+        """)
+    assert fill(text, generated) == text.replace("get {{ sine.final_loss:.4f }}", "get 0.0001")
+
+
+@pytest.mark.parametrize(("placeholder", "problem"), [
+    ("{{ bench.seconds }}", "bench.json does not exist"),
+    ("{{ sine.final_los }}", "no key 'final_los'"),
+    ("{{ sine.seeds.7.loss }}", "no key '7'"),
+    ("{{ sine.seeds:.3f }}", "cannot format"),
+    ("{{ sine }}", "is not a placeholder"),
+])
+def test_bad_placeholders_name_page_and_placeholder(generated: Path, placeholder: str, problem: str) -> None:
+    with pytest.raises(PluginError) as error:
+        fill(f"The loss is {placeholder}.", generated)
+    assert "06-training.md" in str(error.value)
+    assert placeholder in str(error.value)
+    assert problem in str(error.value)
+
+
+CHAPTER = textwrap.dedent("""\
+    # 1. Test
+
+    ``` {.python file=pkg/engine.py}
+    class Value:
+        <<value-core>>
+    ```
+
+    ~~~markdown
+    ``` {.python #not-a-block}
+    ```
+    ~~~
+
+    ``` {.python #value-core}
+    x = 1 << 2
+    ```
+
+    ```python
+    >>> 1
+    1
+    ```
+
+    ``` {.python #value-core}
+    y = 2
+    ```
+    """)
+
+
+def test_blocks_are_read_as_entangled_reads_them() -> None:
+    blocks = entangled.read_blocks("01-test.md", CHAPTER)
+    assert [(b.name, b.file, b.references) for b in blocks] == [
+        ("pkg/engine.py", "pkg/engine.py", ["value-core"]),
+        ("value-core", None, []),
+        ("value-core", None, []),
+    ]
+
+
+def build(tmp_path: Path, chapter: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of a one-chapter book that uses the project's hooks."""
+    (tmp_path / "docs").mkdir(parents=True)
+    (tmp_path / "docs" / "01-test.md").write_text(chapter)
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: test
+        hooks: [{HOOKS}/placeholders.py, {HOOKS}/entangled_blocks.py, {HOOKS}/katex_math.py]
+        markdown_extensions: [attr_list, pymdownx.superfences, {{pymdownx.arithmatex: {{generic: true}}}}]
+        """))
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path,
+                          capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+
+
+@pytest.fixture
+def katex() -> None:
+    if not (ROOT / "node_modules" / "katex").is_dir():
+        pytest.fail("KaTeX is not installed: run `npm ci` at the top of the repository (`make` does).")
+
+
+needs_katex = pytest.mark.usefixtures("katex")
+
+
+@needs_katex
+def test_blocks_get_titles_anchors_and_links(tmp_path: Path) -> None:
+    assert build(tmp_path, CHAPTER).returncode == 0
+    page = (tmp_path / "site" / "01-test" / "index.html").read_text()
+    assert 'id="file-pkg-engine-py"' in page and 'id="frag-value-core"' in page and 'id="frag-value-core-2"' in page
+    assert '<a href="../code-map/#pkg-engine-py"' in page  # file title -> code map
+    assert ">«value-core»</a>" in page and ">«value-core» +=</a>" in page  # titles link to the user
+    assert '<a class="entangled-ref" href="#frag-value-core"' in page  # <<value-core>> -> definition
+    code_map = (tmp_path / "site" / "code-map" / "index.html").read_text()
+    assert "&lt;&lt;docs/01-test.md#value-core&gt;&gt;[1]" in code_map
+
+
+@needs_katex
+def test_math_is_typeset_and_bad_math_fails_the_build(tmp_path: Path) -> None:
+    good = build(tmp_path / "good", "# Math\n\nInline $\\bar{x}$ and\n\n$$\n\\frac{\\partial L}{\\partial x}\n$$\n")
+    assert good.returncode == 0, good.stderr
+    page = (tmp_path / "good" / "site" / "01-test" / "index.html").read_text()
+    assert page.count('class="katex"') == 2 and "\\(" not in page
+    bad = build(tmp_path / "bad", "# Math\n\n$\\frac{1}{\\nosuchmacro}$\n")
+    assert bad.returncode != 0
+    assert "01-test.md" in bad.stderr and "nosuchmacro" in bad.stderr
+
+
+@needs_katex
+def test_missing_placeholder_fails_the_build(tmp_path: Path) -> None:
+    result = build(tmp_path, "# Results\n\nThe loss is {{ sine.final_loss:.4f }}.\n")
+    assert result.returncode != 0
+    assert "01-test.md" in result.stderr and "{{ sine.final_loss:.4f }}" in result.stderr
