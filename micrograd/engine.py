@@ -231,7 +231,7 @@ class Value:
 
 # ~/~ begin <<docs/02-backward.md#engine-functions>>[init]
 def topological_order(root: Value) -> list[Value]:
-    """Every value `root` depends on, each one after all of its parents."""
+    """The non-leaf values `root` depends on (and root), each after its parents."""
     order = []
     visited = set()
     stack = [root]
@@ -246,7 +246,7 @@ def topological_order(root: Value) -> list[Value]:
         stack.append(node)
         stack.append(None)
         for parent in node._prev:
-            if parent not in visited:
+            if parent._prev and parent not in visited:  # leaves need no place
                 stack.append(parent)
     return order
 # ~/~ end
@@ -259,19 +259,28 @@ def _identity(x: float) -> tuple[float, float]:
 
 # An activation rule maps s to (phi(s), phi'(s)); see chapter 4.
 ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, None: _identity}
+_ZEROS: dict[int, tuple[float, ...]] = {}  # shared all-zero tuples, by length
 
 
 def neuron(weights: Sequence[Value], bias: Value, inputs: Sequence[Value],
-           activation: str | None = None) -> Value:
-    """activation(bias + sum of weight * input), as a single node."""
+           activation: str | None = None,
+           input_data: Sequence[float] | None = None) -> Value:
+    """activation(bias + sum of weight * input), as a single node.
+
+    `input_data`, if given, is `[x.data for x in inputs]`: a layer computes it
+    once for all of its neurons.
+    """
     if len(weights) != len(inputs):
         raise ValueError(f"a neuron with {len(weights)} weights needs "
                          f"{len(weights)} inputs, got {len(inputs)}")
     wd = [w.data for w in weights]
-    xd = [x.data for x in inputs]
+    xd = [x.data for x in inputs] if input_data is None else input_data
     z, slope = ACTIVATIONS[activation](bias.data + sum(map(operator.mul, wd, xd)))
-    if slope == 1.0:
+    if slope == 1.0:  # a linear neuron, or a ReLU that is on
         local = (*xd, 1.0, *wd)
+    elif slope == 0.0:  # a ReLU that is off: every local derivative is zero
+        n = 2 * len(wd) + 1
+        local = _ZEROS.get(n) or _ZEROS.setdefault(n, (0.0,) * n)
     else:
         local = (*[slope * x for x in xd], slope, *[slope * w for w in wd])
     return Value(z, (*weights, bias, *inputs), local, activation or "linear")

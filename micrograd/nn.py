@@ -92,7 +92,8 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         x = _as_inputs(x, len(self.neurons[0].w))
-        return [neuron(n.w, n.b, x, n.activation) for n in self.neurons]
+        xd = [v.data for v in x]
+        return [neuron(n.w, n.b, x, n.activation, xd) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in n.parameters()]
