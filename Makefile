@@ -19,7 +19,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures katex browser site serve bench clean
+.PHONY: all env tangle stitch test quick drift figures katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -41,8 +41,8 @@ stitch: env
 	$(VENV)/bin/entangled stitch
 
 # Every test: the engine, the book's examples, the full sine fit, the site in
-# Chromium (which needs the figures, KaTeX and the browser).
-test: env tangle figures katex browser
+# Chromium (which needs the figures, the benchmark results, KaTeX and the browser).
+test: env tangle figures bench-results katex browser
 	$(PY) -m pytest
 
 quick: env tangle katex
@@ -74,11 +74,34 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "make: the browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-site: figures katex
+site: figures bench-results katex
 	$(VENV)/bin/mkdocs build --strict
 
-serve: figures katex
+serve: figures bench-results katex
 	$(VENV)/bin/mkdocs serve
+
+# Benchmarks (chapter 7). Karpathy's micrograd 0.1.0 gets its own environment:
+# its import name is micrograd, like ours.
+KARPATHY_VENV := bench/.venv-karpathy
+BENCH_OUT := $(GEN)/bench.json $(GEN)/bench_ladder.png
+BENCH_DEPS := $(SINE_DEPS) $(wildcard bench/*.py)
+
+$(KARPATHY_VENV)/.installed:
+	@test -n "$(PYTHON313)" || { echo "make: no Python >= 3.13 found; set PYTHON313=/path/to/python3.13" >&2; exit 1; }
+	rm -rf $(KARPATHY_VENV)
+	$(PYTHON313) -m venv $(KARPATHY_VENV)
+	$(KARPATHY_VENV)/bin/python -m pip install --quiet micrograd==0.1.0
+	touch $@
+
+# `make bench` always measures; the site rebuilds the results only when the
+# engine or the benchmark changed.
+bench: env tangle $(KARPATHY_VENV)/.installed
+	$(PY) bench/run.py --out $(GEN)
+
+bench-results: $(BENCH_OUT)
+
+$(BENCH_OUT) &: $(BENCH_DEPS) | env $(KARPATHY_VENV)/.installed
+	$(PY) bench/run.py --out $(GEN)
 
 clean:
 	rm -rf site $(GEN) .entangled .pytest_cache .hypothesis

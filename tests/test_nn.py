@@ -18,7 +18,8 @@ small = st.floats(min_value=-3, max_value=3, allow_nan=False)
 def test_a_fused_neuron_matches_the_same_neuron_built_from_operations(activation, numbers):
     w, x, b = numbers[:3], numbers[3:6], numbers[6]
     s = b + sum(wi * xi for wi, xi in zip(w, x))
-    assume(activation != "relu" or abs(s) > 1e-6)  # relu has no slope at 0
+    # relu has no slope at 0, and gradcheck's steps must not cross the kink
+    assume(activation != "relu" or abs(s) > 1e-3)
 
     def fused(*v):
         return neuron(v[:3], v[6], v[3:6], activation)

@@ -1,0 +1,177 @@
+"""Facts the benchmarks of "Making it fast" (docs/07-fast.md) rely on.
+
+No timings here: only that every benchmark subject computes the same
+gradients as the engine, and the structural claims the chapter makes (a
+dropped graph leaves no work for the cyclic garbage collector).
+"""
+from __future__ import annotations
+
+import gc
+import math
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from micrograd import MLP, Value
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(BENCH))
+
+import beyond  # noqa: E402  (bench/, not a package)
+import floors  # noqa: E402
+import ladder  # noqa: E402
+import problem  # noqa: E402
+
+SEEDS = (0, 1, 2)
+
+
+def engine_loss_and_gradient(weights):
+    """Loss and gradient of the sine-fit step through our engine, in parameters() order."""
+    model = MLP(problem.SIZES[0], list(problem.SIZES[1:]), activation="relu")
+    params = model.parameters()
+    flat = problem.flatten(weights)
+    assert len(params) == len(flat)
+    for p, w in zip(params, flat):
+        p.data = w
+    loss = problem.sine_loss(model)
+    model.zero_grad()
+    loss.backward()
+    return loss.data, [p.grad for p in params]
+
+
+def assert_close(got, expected, what):
+    assert len(got) == len(expected), what
+    worst = max(abs(g - e) for g, e in zip(got, expected))
+    assert worst <= 1e-9, f"{what}: gradients differ by up to {worst:.3g}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_pure_python_floor_has_the_engines_gradient(seed):
+    weights = problem.initial_weights(seed=seed)
+    loss, gradient = engine_loss_and_gradient(weights)
+    floor_loss, floor_grads = floors.python_step(weights, problem.XS, problem.YS)
+    assert math.isclose(floor_loss, loss, rel_tol=1e-12, abs_tol=1e-12)
+    assert_close(problem.flatten(floor_grads), gradient, "pure-Python floor")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_numpy_floor_has_the_engines_gradient(seed):
+    np = pytest.importorskip("numpy")
+    weights = problem.initial_weights(seed=seed)
+    loss, gradient = engine_loss_and_gradient(weights)
+    arrays = floors.numpy_arrays(weights)
+    X = np.array(problem.XS).reshape(-1, 1)
+    Y = np.array(problem.YS).reshape(-1, 1)
+    floor_loss, floor_grads = floors.numpy_step(arrays, X, Y)
+    assert math.isclose(floor_loss, loss, rel_tol=1e-12, abs_tol=1e-12)
+    flat = problem.flatten([(dW.tolist(), db.tolist()) for dW, db in floor_grads])
+    assert_close(flat, gradient, "NumPy floor")
+
+
+@pytest.mark.parametrize("name", list(ladder.LADDER))
+def test_every_engine_of_the_ladder_has_the_engines_gradient(name):
+    weights = problem.initial_weights()
+    loss, gradient = engine_loss_and_gradient(weights)
+    network = ladder.ladder_network(name, weights)
+    their_loss = problem.sine_loss(network)
+    network.zero_grad()
+    their_loss.backward()
+    assert math.isclose(their_loss.data, loss, rel_tol=1e-12, abs_tol=1e-12)
+    assert_close([p.grad for p in network.parameters()], gradient, name)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_change_beyond_our_engine_keeps_its_gradients(seed):
+    import micrograd.engine
+    import micrograd.nn
+    weights = problem.initial_weights(seed=seed)
+    loss, gradient = engine_loss_and_gradient(weights)
+    undo = beyond.install(micrograd.engine, micrograd.nn)
+    try:
+        their_loss, their_gradient = engine_loss_and_gradient(weights)
+        dropped = cyclic_garbage_after(lambda: engine_loss_and_gradient(weights))
+    finally:
+        undo()
+    assert micrograd.nn.neuron is micrograd.engine.neuron  # undone
+    assert their_loss == loss
+    assert_close(their_gradient, gradient, "a ReLU that is off keeps no parents")
+    assert dropped == 0
+
+
+def test_the_benchmark_fits_the_books_sine_data():
+    from micrograd.sine import SIZES, sine_data
+    xs, ys = sine_data()
+    assert (xs, ys) == (problem.XS, problem.YS)
+    assert list(problem.SIZES[1:]) == list(SIZES)
+
+
+def cyclic_garbage_after(build) -> int:
+    """Objects the cyclic collector frees once the graph that `build` returns is dropped."""
+    gc.collect()
+    gc.disable()
+    try:
+        graph = build()
+        del graph
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+def a_training_step(model):
+    loss = problem.sine_loss(model)
+    model.zero_grad()
+    loss.backward()
+    return loss
+
+
+def test_a_dropped_graph_of_our_engine_leaves_nothing_for_the_collector():
+    weights = problem.initial_weights()
+
+    def build():
+        model = MLP(problem.SIZES[0], list(problem.SIZES[1:]), activation="relu")
+        for p, w in zip(model.parameters(), problem.flatten(weights)):
+            p.data = w
+        return model, a_training_step(model)
+
+    assert cyclic_garbage_after(build) == 0
+
+
+def test_a_dropped_chain_of_our_engine_leaves_nothing_for_the_collector():
+    def build():
+        y = Value(1.0)
+        for _ in range(10_000):
+            y = y.tanh() * 1.0
+        y.backward()
+        return y
+
+    assert cyclic_garbage_after(build) == 0
+
+
+@pytest.mark.parametrize("name, cycles", [
+    ("closures", True), ("slots", True), ("local", True), ("loop", False), ("fused", False),
+    ("leaves", False)])
+def test_which_engines_of_the_ladder_leave_cycles(name, cycles):
+    # closures: every node and its _backward closure refer to each other;
+    # local: no closures, but the recursive sort's nested function refers to
+    # itself and keeps the whole graph alive until the collector runs.
+    weights = problem.initial_weights()
+
+    def build():
+        network = ladder.ladder_network(name, weights)
+        return network, a_training_step(network)
+
+    assert (cyclic_garbage_after(build) > 0) is cycles
+
+
+def test_the_chapter_shows_the_naive_engine_that_is_measured():
+    source = (BENCH / "naive.py").read_text(encoding="utf-8")
+    listing = re.search(r"# --- the listing in docs/07-fast.md starts here ---\n(.*?)"
+                        r"# --- the listing in docs/07-fast.md ends here ---", source, re.S)
+    chapter = (ROOT / "docs" / "07-fast.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(class Value:.*?)^```$", chapter, re.S | re.M)
+    assert blocks, "docs/07-fast.md has no ```python block starting with 'class Value:'"
+    assert listing[1] in blocks, ("the naive Value in docs/07-fast.md differs from "
+                                  "bench/naive.py; change both together")
