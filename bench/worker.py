@@ -83,6 +83,9 @@ class Subject:
         elif name == "python_floor":
             import floors
             self.weights = weights
+            # (forward, backward, the floor's own arguments) for step()
+            self.floor = (floors.python_forward, floors.python_backward,
+                          (weights, problem.XS, problem.YS))
         elif name == "numpy_floor":
             import numpy as np
 
@@ -91,6 +94,8 @@ class Subject:
             self.arrays = floors.numpy_arrays(weights)
             self.X = np.array(problem.XS).reshape(-1, 1)
             self.Y = np.array(problem.YS).reshape(-1, 1)
+            self.floor = (floors.numpy_forward, floors.numpy_backward,
+                          (self.arrays, self.X, self.Y))
         else:
             raise SystemExit(f"worker: unknown subject {name!r}")
         if name in RECURSIVE_SORT:
@@ -103,22 +108,12 @@ class Subject:
     def step(self) -> tuple[float, float, float]:
         """(forward, backward, free) seconds: build the loss, backward, drop the graph."""
         clock = time.perf_counter
-        if self.name == "python_floor":
-            import floors
+        if self.name in ("python_floor", "numpy_floor"):
+            forward, backward, (params, xs, ys) = self.floor
             t0 = clock()
-            loss, tape = floors.python_forward(self.weights, problem.XS, problem.YS)
+            loss, tape = forward(params, xs, ys)
             t1 = clock()
-            grads = floors.python_backward(self.weights, tape)
-            t2 = clock()
-            del tape, grads
-            t3 = clock()
-            return t1 - t0, t2 - t1, t3 - t2
-        if self.name == "numpy_floor":
-            import floors
-            t0 = clock()
-            loss, tape = floors.numpy_forward(self.arrays, self.X, self.Y)
-            t1 = clock()
-            grads = floors.numpy_backward(self.arrays, tape)
+            grads = backward(params, tape)
             t2 = clock()
             del tape, grads
             t3 = clock()
