@@ -112,6 +112,7 @@ def summarize(runs: list[dict], args: argparse.Namespace, total_time: float) -> 
             "outcome": (f"final MSE {r['final_mse']:.6f}" if r["diverged_at"] is None
                         else f"diverged: loss not finite at epoch {r['diverged_at']}"),
         } for r in runs},
+        "zero_mse": statistics.fmean(y * y for y in sine_data()[1]),  # predicting 0
         "median_mse": statistics.median(finals) if finals else None,
         "max_mse": max(finals) if finals else None,
         "diverged": sum(r["diverged_at"] is not None for r in runs),

@@ -72,6 +72,7 @@ def test_the_command_line_writes_results_and_a_repeatable_figure(tmp_path):
               "--jobs", "1", "--quiet"])
     summary = json.loads((tmp_path / "a" / "sine.json").read_text())
     assert summary["seeds"] == [0, 1] and summary["experiment"]["epochs"] == 3
+    assert math.isclose(summary["zero_mse"], statistics.fmean(math.sin(x) ** 2 for x in sine_data()[0]))
     assert set(summary["runs"]) == {"0", "1"}
     png = (tmp_path / "a" / "sine_fit.png").read_bytes()
     assert png.startswith(b"\x89PNG") and png == (tmp_path / "b" / "sine_fit.png").read_bytes()
