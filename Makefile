@@ -35,10 +35,10 @@ $(VENV)/.installed: pyproject.toml
 
 # FORCE=1 overwrites hand edits of tangled files with what the book says.
 tangle: env
-	$(PY) tools/tangle.py $(if $(FORCE),--force)
+	$(PY) tools/tangle.py tangle $(if $(FORCE),--force)
 
 stitch: env
-	$(VENV)/bin/entangled stitch
+	$(PY) tools/tangle.py stitch
 
 # Every test: the engine, the book's examples, the full sine fit, the site in
 # Chromium (which needs the figures, the benchmark results, KaTeX and the browser).
