@@ -259,30 +259,53 @@ def _identity(x: float) -> tuple[float, float]:
 
 # An activation rule maps s to (phi(s), phi'(s)); see chapter 4.
 ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, None: _identity}
-_ZEROS: dict[int, tuple[float, ...]] = {}  # shared all-zero tuples, by length
+
+
+def dense(weights: Sequence[Sequence[Value]], biases: Sequence[Value],
+          batch: Sequence[Sequence[Value]],
+          activation: str | None = None) -> list[list[Value]]:
+    """Neurons j = 0, 1, ... on every sample x of a batch: activation(b_j + w_j . x).
+
+    `weights[j]` and `biases[j]` belong to neuron j. The result has one list
+    per sample, holding one node per neuron, with parents (*w_j, b_j, *x).
+    """
+    nin = len(weights[0]) if weights else 0
+    if len(biases) != len(weights) or any(len(w) != nin for w in weights):
+        raise ValueError(f"dense needs one bias per neuron and the same number of "
+                         f"weights in each; got {[len(w) for w in weights]} weights "
+                         f"and {len(biases)} biases")
+    rule, op = ACTIVATIONS[activation], activation or "linear"
+    # Per neuron: its parameters as parents, and its numbers, read once per batch.
+    neurons = [((*w, b), tuple([v.data for v in w]), b.data)
+               for w, b in zip(weights, biases)]
+    outputs = []
+    for k, inputs in enumerate(batch):
+        if len(inputs) != nin:
+            raise ValueError(f"neurons with {nin} weights need {nin} inputs, "
+                             f"got {len(inputs)} in sample {k}")
+        xd = [x.data for x in inputs]
+        xd_and_1 = (*xd, 1.0)  # dz/dw_i = x_i and dz/db = 1, when the slope is 1
+        inputs = tuple(inputs)
+        row = []
+        for parameters, wd, bd in neurons:
+            z, slope = rule(bd + sum(map(operator.mul, wd, xd)))
+            if slope == 1.0:  # a linear neuron, or a ReLU that is on
+                local = xd_and_1 + wd
+            elif slope == 0.0:  # a ReLU that is off: no gradient flows back
+                local = ()
+            else:
+                local = (*[slope * x for x in xd], slope, *[slope * w for w in wd])
+            row.append(Value(z, parameters + inputs, local, op))
+        outputs.append(row)
+    return outputs
 
 
 def neuron(weights: Sequence[Value], bias: Value, inputs: Sequence[Value],
-           activation: str | None = None,
-           input_data: Sequence[float] | None = None) -> Value:
-    """activation(bias + sum of weight * input), as a single node.
-
-    `input_data`, if given, is `[x.data for x in inputs]`: a layer computes it
-    once for all of its neurons.
-    """
+           activation: str | None = None) -> Value:
+    """activation(bias + sum of weight * input), as a single node."""
     if len(weights) != len(inputs):
         raise ValueError(f"a neuron with {len(weights)} weights needs "
                          f"{len(weights)} inputs, got {len(inputs)}")
-    wd = [w.data for w in weights]
-    xd = [x.data for x in inputs] if input_data is None else input_data
-    z, slope = ACTIVATIONS[activation](bias.data + sum(map(operator.mul, wd, xd)))
-    if slope == 1.0:  # a linear neuron, or a ReLU that is on
-        local = (*xd, 1.0, *wd)
-    elif slope == 0.0:  # a ReLU that is off: every local derivative is zero
-        n = 2 * len(wd) + 1
-        local = _ZEROS.get(n) or _ZEROS.setdefault(n, (0.0,) * n)
-    else:
-        local = (*[slope * x for x in xd], slope, *[slope * w for w in wd])
-    return Value(z, (*weights, bias, *inputs), local, activation or "linear")
+    return dense([weights], [bias], [inputs], activation)[0][0]
 # ~/~ end
 # ~/~ end

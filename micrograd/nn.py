@@ -9,7 +9,7 @@ import math
 import random
 from typing import Sequence
 
-from micrograd.engine import ACTIVATIONS, Value, neuron
+from micrograd.engine import ACTIVATIONS, Value, dense, neuron
 
 # ~/~ begin <<docs/05-nn.md#nn-checks>>[init]
 def _check_size(name: str, n: object) -> None:
@@ -23,16 +23,24 @@ def _check_activation(activation: object) -> None:
                          f"got {activation!r}")
 
 
-def _as_inputs(x: Sequence[Value | float], expected: int) -> list[Value]:
+def _as_inputs(x: Sequence[Value | float], expected: int, where: str = "") -> list[Value]:
     """x as a list of Values, after checking that there are `expected` of them."""
     try:
         count = len(x)
     except TypeError:
-        raise TypeError(f"expected a list of {expected} inputs, "
+        raise TypeError(f"expected a list of {expected} inputs{where}, "
                         f"got {x!r} ({type(x).__name__})") from None
     if count != expected:
-        raise ValueError(f"expected {expected} inputs, got {count}")
+        raise ValueError(f"expected {expected} inputs{where}, got {count}")
     return [v if isinstance(v, Value) else Value(v) for v in x]
+
+
+def _as_batch(xs: Sequence) -> Sequence:
+    """xs, after checking that it is a list of samples."""
+    if not isinstance(xs, (list, tuple)):
+        raise TypeError(f"expected a list of samples, each a list of inputs, "
+                        f"got {xs!r} ({type(xs).__name__})")
+    return xs
 # ~/~ end
 
 
@@ -41,6 +49,10 @@ class Module:
 
     def parameters(self) -> list[Value]:
         return []
+
+    def batch(self, xs: Sequence) -> list:
+        """The module on every sample of xs: what self(x) gives, for each x."""
+        return [self(x) for x in _as_batch(xs)]
 
     def zero_grad(self) -> None:
         for p in self.parameters():
@@ -89,11 +101,19 @@ class Layer(Module):
                  init: str = "fan-in", rng: random.Random | None = None) -> None:
         _check_size("nout", nout)
         self.neurons = [Neuron(nin, activation, init=init, rng=rng) for _ in range(nout)]
+        self.nin, self.activation = nin, activation
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        x = _as_inputs(x, len(self.neurons[0].w))
-        xd = [v.data for v in x]
-        return [neuron(n.w, n.b, x, n.activation, xd) for n in self.neurons]
+        return self._run([_as_inputs(x, self.nin)])[0]
+
+    def batch(self, xs: Sequence[Sequence[Value | float]]) -> list[list[Value]]:
+        """The layer on every sample of xs: one list of nout values per sample."""
+        return self._run([_as_inputs(x, self.nin, f" in sample {k}")
+                          for k, x in enumerate(_as_batch(xs))])
+
+    def _run(self, samples: list[list[Value]]) -> list[list[Value]]:
+        return dense([n.w for n in self.neurons], [n.b for n in self.neurons],
+                     samples, self.activation)
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in n.parameters()]
@@ -123,6 +143,12 @@ class MLP(Module):
         for layer in self.layers:
             x = layer(x)
         return x[0] if len(x) == 1 else x
+
+    def batch(self, xs: Sequence[Sequence[Value | float]]) -> list[Value] | list[list[Value]]:
+        """The network on every sample of xs: one output per sample."""
+        for layer in self.layers:
+            xs = layer.batch(xs)
+        return [out[0] for out in xs] if len(self.layers[-1].neurons) == 1 else xs
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]

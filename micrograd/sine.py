@@ -54,7 +54,7 @@ def fit(seed: int, epochs: int = 2000, lr_start: float = 0.2, lr_end: float = 0.
                    lr_start=lr_start, lr_end=lr_end, on_epoch=report)
     wall_time = time.perf_counter() - start
     diverged = not math.isfinite(losses[-1])
-    final = math.nan if diverged else mse([model([x]) for x in xs], ys).data
+    final = math.nan if diverged else mse(model.batch([[x] for x in xs]), ys).data
     grid = [-3 + 6 * i / 600 for i in range(601)]
     return {
         "seed": seed, "epochs": epochs, "final_mse": final, "losses": losses,

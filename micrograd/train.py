@@ -8,17 +8,28 @@ from __future__ import annotations
 import math
 from typing import Callable, Sequence
 
+from numbers import Real
+
 from micrograd.engine import Value
 from micrograd.nn import Module
 
 
 def mse(predictions: Sequence[Value], targets: Sequence[float]) -> Value:
-    """Mean squared error of the predictions against the targets."""
-    if len(predictions) != len(targets) or not predictions:
+    """Mean squared error of the predictions against the targets, as one node."""
+    n = len(predictions)
+    if n != len(targets) or n == 0:
         raise ValueError(f"mse needs as many predictions as targets, at least one; "
-                         f"got {len(predictions)} and {len(targets)}")
-    errors = (p - t for p, t in zip(predictions, targets))
-    return sum(d * d for d in errors) / len(predictions)
+                         f"got {n} and {len(targets)}")
+    for k, (p, t) in enumerate(zip(predictions, targets)):
+        if not isinstance(p, Value):
+            raise TypeError(f"mse needs Values as predictions, got {p!r} "
+                            f"({type(p).__name__}) at position {k}")
+        if not isinstance(t, Real) or isinstance(t, bool):
+            raise TypeError(f"mse needs plain numbers as targets, got {t!r} "
+                            f"({type(t).__name__}) at position {k}")
+    errors = [p.data - t for p, t in zip(predictions, targets)]
+    return Value(sum(e * e for e in errors) / n, tuple(predictions),
+                 tuple([2.0 * e / n for e in errors]), "mse")
 
 # ~/~ begin <<docs/06-training.md#train-schedule>>[init]
 
@@ -42,7 +53,7 @@ def train(model: Module, inputs: Sequence[Sequence[float]], targets: Sequence[fl
     parameters = model.parameters()
     losses = []
     for epoch in range(epochs):
-        loss = mse([model(x) for x in inputs], targets)
+        loss = mse(model.batch(inputs), targets)
         model.zero_grad()
         loss.backward()
         step = learning_rate(epoch)

@@ -6,9 +6,13 @@ import statistics
 
 import pytest
 
-from micrograd import MLP, Value
+from hypothesis import given, strategies as st
+
+from micrograd import MLP, Value, gradcheck
 from micrograd.sine import fit, main, sine_data
 from micrograd.train import linear_decay, mse, train
+
+small = st.floats(min_value=-3, max_value=3, allow_nan=False)
 
 
 def test_the_data_is_121_points_of_sin_on_minus_3_to_3():
@@ -17,14 +21,31 @@ def test_the_data_is_121_points_of_sin_on_minus_3_to_3():
     assert ys == [math.sin(x) for x in xs]
 
 
-def test_mse_and_its_gradient():
-    p = [Value(1.0), Value(-2.0)]
-    loss = mse(p, [0.0, 0.0])
+@given(st.lists(st.tuples(small, small), min_size=1, max_size=20))
+def test_the_fused_mse_matches_the_loss_spelled_out(pairs):
+    predictions, targets = [p for p, _ in pairs], [t for _, t in pairs]
+    fused = [Value(p) for p in predictions]
+    spelled = [Value(p) for p in predictions]
+    loss = mse(fused, targets)
+    reference = sum((p - t) * (p - t) for p, t in zip(spelled, targets)) / len(pairs)
     loss.backward()
-    assert loss.data == (1.0 + 4.0) / 2
-    assert [v.grad for v in p] == [2 * 1.0 / 2, 2 * -2.0 / 2]
-    with pytest.raises(ValueError, match="as many predictions as targets"):
-        mse(p, [0.0])
+    reference.backward()
+    assert math.isclose(loss.data, reference.data, rel_tol=1e-12, abs_tol=1e-12)
+    for a, b in zip(fused, spelled):
+        assert math.isclose(a.grad, b.grad, rel_tol=1e-12, abs_tol=1e-12)
+    assert gradcheck(lambda *p: mse(p, targets), predictions)
+
+
+@pytest.mark.parametrize("predictions, targets, error, message", [
+    ([Value(1.0)], [0.0, 1.0], ValueError, "as many predictions as targets"),
+    ([], [], ValueError, "at least one"),
+    ([1.0], [0.0], TypeError, r"Values as predictions, got 1\.0 \(float\) at position 0"),
+    ([Value(1.0)] * 2, [0.0, Value(1.0)], TypeError,
+     r"plain numbers as targets, got Value\(.*\) \(Value\) at position 1"),
+])
+def test_mse_says_what_is_wrong_with_its_arguments(predictions, targets, error, message):
+    with pytest.raises(error, match=message):
+        mse(predictions, targets)
 
 
 def test_the_learning_rate_decays_linearly_from_start_to_end():
