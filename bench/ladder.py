@@ -10,6 +10,7 @@ bought:
     loop            the topological sort as a loop instead of recursion
     fused           a neuron is one node with 2n+1 parents
     leaves          leaves stay out of the topological order
+    zeros           a ReLU that is off stores no local derivatives
 
 Every engine runs the same network, written with `Network` below, which
 builds neurons from binary + and * (or one fused node for `fused`).
@@ -143,7 +144,7 @@ def binary_neuron(w, b, x, relu):
     return s.relu() if relu else s
 
 
-def fused_neuron_for(Value):
+def fused_neuron_for(Value, off_stores_nothing=False):
     def fused_neuron(w, b, x, relu):
         """One node: phi(b + sum w_i x_i), with 2n+1 parents and local derivatives."""
         x = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
@@ -154,6 +155,8 @@ def fused_neuron_for(Value):
             out, slope = (s, 1.0) if s > 0 else (0.0, 0.0)
         else:
             out, slope = s, 1.0
+        if slope == 0.0 and off_stores_nothing:  # zip() in backward() passes nothing back
+            return Value(out, (*w, *x, b), (), "relu")
         local = [slope * xi.data for xi in x]   # d out / d w_i
         local += [slope * wi.data for wi in w]  # d out / d x_i
         local.append(slope)                     # d out / d b
@@ -200,6 +203,8 @@ LADDER = {
     "loop": ("+ topological sort as a loop, not recursion", LoopValue, binary_neuron),
     "fused": ("+ a neuron is one fused node", LoopValue, fused_neuron_for(LoopValue)),
     "leaves": ("+ leaves stay out of the sort", LeavesValue, fused_neuron_for(LeavesValue)),
+    "zeros": ("+ a ReLU that is off stores no local derivatives", LeavesValue,
+              fused_neuron_for(LeavesValue, off_stores_nothing=True)),
 }
 
 

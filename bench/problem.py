@@ -63,9 +63,18 @@ def unflatten(flat: list[float], sizes: tuple[int, ...] = SIZES) -> Weights:
     return layers
 
 
+BATCH = [[x] for x in XS]  # the inputs as a batch: one list of inputs per sample
+
+
 def sine_loss(model, xs: list[float] = XS, ys: list[float] = YS):
     """The loss of one step, written the way a user writes it, for any engine."""
     return sum((model([x]) - y) ** 2 for x, y in zip(xs, ys)) / len(xs)
+
+
+def batch_loss(model, xs: list[float] = XS, ys: list[float] = YS):
+    """The same loss, with the network run on all samples by one `model.batch` call."""
+    outputs = model.batch([[x] for x in xs])
+    return sum((p - y) ** 2 for p, y in zip(outputs, ys)) / len(xs)
 
 
 def graph_size(root) -> tuple[int, int]:

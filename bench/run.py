@@ -41,12 +41,16 @@ LABELS = {
     "loop": "+ sort as a loop",
     "fused": "+ fused neuron node",
     "leaves": "+ leaves stay out of the sort",
-    "prune": "+ a ReLU that is off keeps no parents",
+    "zeros": "+ a ReLU that is off stores no local derivatives",
+    "ours_per_sample": "our engine, one sample at a time",
+    "ours_batch": "+ `model.batch`: a layer runs the whole batch",
 }
+OURS_LAST_RUNG = "+ `mse`: the loss is one node (our engine)"  # the "ours" row of the ladder
 MAIN = ("karpathy", "ours", "python_floor", "numpy_floor")
-LADDER = ("closures", "slots", "local", "loop", "fused", "leaves")
-BEYOND = ("prune",)  # our engine with a change it does not make (bench/beyond.py)
-GRAPH = ("karpathy", "ours") + LADDER + BEYOND
+LADDER = ("closures", "slots", "local", "loop", "fused", "leaves", "zeros",
+          "ours_per_sample", "ours_batch")  # then "ours"
+OURS = ("ours", "ours_per_sample", "ours_batch")  # our engine, its loss written three ways
+GRAPH = ("karpathy", "ours") + LADDER
 CHAIN = ("karpathy", "ours", "loop", "leaves")  # the engines the chain benchmark runs
 CHAIN_ONCE = ("karpathy",)  # too slow to repeat
 CLOSURE_BASED = ("karpathy", "closures", "slots")  # reference cycles: measured with GC off too
@@ -108,13 +112,13 @@ def median(xs: list[float]) -> float:
 def measure(args: argparse.Namespace) -> dict:
     t_start = time.perf_counter()
     karpathy_venv = Path(os.path.abspath(args.karpathy_python)).parent.parent
-    subjects = [s for s in MAIN + LADDER + BEYOND if s not in args.skip]
+    subjects = [s for s in MAIN + LADDER if s not in args.skip]
     workers = {}
     try:
         for name in subjects:
             if name == "karpathy":
                 workers[name] = Worker(name, args.karpathy_python, expect_under=karpathy_venv)
-            elif name in ("ours",) + BEYOND:
+            elif name in OURS:
                 workers[name] = Worker(name, sys.executable, expect_under=REPO / "micrograd")
             else:
                 workers[name] = Worker(name, sys.executable)
@@ -155,10 +159,6 @@ def run_all(args: argparse.Namespace, workers: dict[str, Worker], t_start: float
         for key in ("nodes", "edges"):
             if key in info:
                 subjects[name][key] = info[key]
-
-    if "prune" in infos and infos["prune"]["edges"] >= infos["ours"]["edges"]:
-        raise SystemExit("bench: the change of bench/beyond.py did not take: 'prune' has as "
-                         "many edges as our engine; does micrograd.nn still call neuron()?")
 
     # Warm up, and size each subject's share of a round to about `args.slice` seconds.
     per_round = {}
@@ -214,7 +214,7 @@ def run_all(args: argparse.Namespace, workers: dict[str, Worker], t_start: float
             previous = name if name in step else previous
 
     log("time spent in the garbage collector")
-    for name in [n for n in GRAPH if n in workers and n not in BEYOND]:
+    for name in [n for n in GRAPH if n in workers]:
         n = args.gc_steps if name in CLOSURE_BASED else max(3, per_round[name])
         runs = workers[name].ask("gc_time", n=n)["steps"]
         result["gc"][name] = {
@@ -239,7 +239,7 @@ def run_all(args: argparse.Namespace, workers: dict[str, Worker], t_start: float
 
     log(f"chains of {args.chain:,} products")
     # The chain needs only an engine, not a network: "loop" and "fused" share one
-    # engine, "prune" is ours for a chain, and "closures" to "local" are slow to build.
+    # engine, the ours_* subjects are ours, and "closures" to "local" are slow to build.
     # "loop" and "leaves" show what our engine's checks and reset pass cost. Karpathy's runs once,
     # the others once per round, interleaved.
     chained = [n for n in CHAIN if n in workers]
@@ -268,7 +268,7 @@ def run_all(args: argparse.Namespace, workers: dict[str, Worker], t_start: float
 
     phase_done("chain")
     log(f"memory: chains of {args.memory_chain:,} products and one step's graph")
-    for name in [n for n in GRAPH if n in workers and n not in BEYOND]:
+    for name in [n for n in GRAPH if n in workers]:
         result["memory"][name] = workers[name].ask("memory", n=args.memory_chain)
 
     phase_done("memory")
@@ -385,7 +385,7 @@ def markdown(result: dict) -> dict[str, str]:
                          "step (ms)", "time / ours"], rows, "lrrrrr")
 
     rows = []
-    for name in [n for n in GRAPH if n in s and n not in BEYOND]:
+    for name in [n for n in GRAPH if n in s]:
         e = s[name]
         rows.append([e["label"], f"{e['nodes']:,}", f"{e['edges']:,}", ms(e["step_ms"]),
                      si(e["nodes_per_s"]), si(e["edges_per_s"])])
@@ -395,7 +395,7 @@ def markdown(result: dict) -> dict[str, str]:
     rows = []
     for name in [n for n in LADDER + ("ours",) if n in s]:
         e = s[name]
-        rows.append([e["label"], ms(e["forward_ms"]), ms(e["backward_ms"]),
+        rows.append([OURS_LAST_RUNG if name == "ours" else e["label"], ms(e["forward_ms"]), ms(e["backward_ms"]),
                      ms(e["free_ms"]), ms(e["step_ms"]),
                      ms(e["step_ms_gc_off"]) if "step_ms_gc_off" in e else "",
                      times(e["speedup_over_previous"]) if "speedup_over_previous" in e else "",
@@ -403,15 +403,6 @@ def markdown(result: dict) -> dict[str, str]:
     out["ladder"] = table(["engine", "forward (ms)", "backward (ms)", "freeing (ms)",
                            "step (ms)", "step, GC off (ms)", "speed-up over the row above",
                            "speed-up over the naive engine"], rows, "lrrrrrrr")
-
-    rows = []
-    for name in [n for n in ("ours",) + BEYOND + ("python_floor",) if n in s]:
-        e = s[name]
-        rows.append([e["label"], ms(e["forward_ms"]), ms(e["backward_ms"]), ms(e["free_ms"]),
-                     ms(e["step_ms"]), f"{e['edges']:,}" if "edges" in e else "",
-                     times(e["vs_python_floor"])])
-    out["beyond"] = table(["engine", "forward (ms)", "backward (ms)", "freeing (ms)", "step (ms)",
-                           "edges per step", "time / pure-Python floor"], rows, "lrrrrrr")
 
     rows = []
     for name, g in result["gc"].items():
@@ -493,14 +484,14 @@ def figure(result: dict, path: Path) -> bool:
     import matplotlib.pyplot as plt
 
     s = result["subjects"]
-    everyone = ("karpathy",) + LADDER + ("ours",) + BEYOND + ("python_floor", "numpy_floor")
+    everyone = ("karpathy",) + LADDER + ("ours",) + ("python_floor", "numpy_floor")
     order = [n for n in everyone if n in s]
     colours = {"karpathy": "0.55", "ours": "C0", "python_floor": "C2", "numpy_floor": "C2"}
     labels = [s[n]["label"].replace("`", "") for n in order]
     values = [s[n]["step_ms"] for n in order]
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(order) + 1.2), dpi=100)
     bars = ax.barh(range(len(order)), values,
-                   color=[colours.get(n, "C1" if n in BEYOND else "C9") for n in order])
+                   color=[colours.get(n, "C0" if n in OURS else "C9") for n in order])
     ax.set_xscale("log")
     ax.set_yticks(range(len(order)), labels)
     ax.invert_yaxis()
@@ -524,7 +515,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="try the pipeline: fewer rounds, small chains, 20 epochs")
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["karpathy", *LADDER, *BEYOND], help="subjects to leave out")
+                        choices=["karpathy", *LADDER], help="subjects to leave out")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--slice", type=float, default=0.4,
                         help="seconds of steps per subject per round (at least one step)")

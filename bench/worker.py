@@ -12,8 +12,9 @@ it, `import micrograd` then finds Karpathy's package. `info` reports which
 file was imported and `--expect-under` makes a wrong one a hard error.
 
 Subjects: ours, karpathy, the engines of bench/ladder.py (closures, slots,
-local, loop, fused, leaves), ours with the change of bench/beyond.py
-(prune), python_floor, numpy_floor.
+local, loop, fused, leaves, zeros), our engine with the loss written by hand
+one sample at a time (ours_per_sample) and over one batch (ours_batch),
+python_floor, numpy_floor.
 """
 from __future__ import annotations
 
@@ -30,9 +31,9 @@ from pathlib import Path
 
 import problem
 
-BEYOND = ("prune",)  # our engine with bench/beyond.py's change
-GRAPH_SUBJECTS = ("ours", "karpathy", "closures", "slots", "local", "loop", "fused",
-                  "leaves") + BEYOND
+OURS = ("ours", "ours_per_sample", "ours_batch")  # our engine, its loss written three ways
+GRAPH_SUBJECTS = OURS + ("karpathy", "closures", "slots", "local", "loop", "fused",
+                         "leaves", "zeros")
 RECURSIVE_SORT = ("karpathy", "closures", "slots", "local")  # need a deep recursion limit
 
 
@@ -42,9 +43,10 @@ class Subject:
     def __init__(self, name: str, repo: Path, expect_under: Path | None) -> None:
         self.name = name
         self.module_file = None
+        self.loss = problem.sine_loss  # one sample at a time, as a user of any engine writes it
         weights = problem.initial_weights()
         self.n_parameters = len(problem.flatten(weights))
-        if name in ("ours", "karpathy") + BEYOND:
+        if name in OURS + ("karpathy",):
             if name != "karpathy":
                 sys.path.insert(0, str(repo))
             import micrograd
@@ -56,12 +58,12 @@ class Subject:
             if name != "karpathy":
                 import random
 
-                import micrograd.engine
-                import micrograd.nn
                 from micrograd import MLP, Value
-                if name in BEYOND:
-                    import beyond
-                    beyond.install(micrograd.engine, micrograd.nn)
+                from micrograd.train import mse
+                if name == "ours":  # as chapter 6 trains: one batch, the loss one node
+                    self.loss = lambda model: mse(model.batch(problem.BATCH), problem.YS)
+                elif name == "ours_batch":
+                    self.loss = problem.batch_loss
                 self.model = MLP(problem.SIZES[0], list(problem.SIZES[1:]), activation="relu",
                                  rng=random.Random(problem.SEED))
             else:
@@ -120,7 +122,7 @@ class Subject:
             return t1 - t0, t2 - t1, t3 - t2
         model = self.model
         t0 = clock()
-        loss = problem.sine_loss(model)
+        loss = self.loss(model)
         t1 = clock()
         model.zero_grad()
         loss.backward()
@@ -138,7 +140,7 @@ class Subject:
             import floors
             loss, grads = floors.numpy_step(self.arrays, self.X, self.Y)
             return loss, problem.flatten([(g.tolist(), b.tolist()) for g, b in grads])
-        loss = problem.sine_loss(self.model)
+        loss = self.loss(self.model)
         self.model.zero_grad()
         loss.backward()
         return loss.data, [float(p.grad) for p in self.model.parameters()]
@@ -153,7 +155,7 @@ def cmd_info(s: Subject) -> dict:
            "module_file": s.module_file, "gc_threshold": list(gc.get_threshold()),
            "loss": loss, "gradient": gradient}
     if s.name in GRAPH_SUBJECTS:
-        nodes, edges = problem.graph_size(problem.sine_loss(s.model))
+        nodes, edges = problem.graph_size(s.loss(s.model))
         out.update(nodes=nodes, edges=edges)
     return out
 
@@ -278,7 +280,7 @@ def cmd_memory(s: Subject, n: int) -> dict:
         del x, y
         gc.collect()
         before = tracemalloc.get_traced_memory()[0]
-        loss = problem.sine_loss(s.model)
+        loss = s.loss(s.model)
         step_bytes = tracemalloc.get_traced_memory()[0] - before
         tracemalloc.stop()
         nodes, edges = problem.graph_size(loss)

@@ -146,8 +146,9 @@ class MLP(Module):
 
     def batch(self, xs: Sequence[Sequence[Value | float]]) -> list[Value] | list[list[Value]]:
         """The network on every sample of xs: one output per sample."""
-        for layer in self.layers:
-            xs = layer.batch(xs)
+        xs = self.layers[0].batch(xs)  # checks the samples
+        for layer in self.layers[1:]:
+            xs = layer._run(xs)  # a layer's outputs need no checks
         return [out[0] for out in xs] if len(self.layers[-1].neurons) == 1 else xs
 
     def parameters(self) -> list[Value]:

@@ -15,20 +15,20 @@ from pathlib import Path
 import pytest
 
 from micrograd import MLP, Value
+from micrograd.train import mse
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 
-import beyond  # noqa: E402  (bench/, not a package)
-import floors  # noqa: E402
+import floors  # noqa: E402  (bench/, not a package)
 import ladder  # noqa: E402
 import problem  # noqa: E402
 
 SEEDS = (0, 1, 2)
 
 
-def engine_loss_and_gradient(weights):
+def engine_loss_and_gradient(weights, loss_of=problem.sine_loss):
     """Loss and gradient of the sine-fit step through our engine, in parameters() order."""
     model = MLP(problem.SIZES[0], list(problem.SIZES[1:]), activation="relu")
     params = model.parameters()
@@ -36,7 +36,7 @@ def engine_loss_and_gradient(weights):
     assert len(params) == len(flat)
     for p, w in zip(params, flat):
         p.data = w
-    loss = problem.sine_loss(model)
+    loss = loss_of(model)
     model.zero_grad()
     loss.backward()
     return loss.data, [p.grad for p in params]
@@ -83,22 +83,35 @@ def test_every_engine_of_the_ladder_has_the_engines_gradient(name):
     assert_close([p.grad for p in network.parameters()], gradient, name)
 
 
+def ours_loss(model):
+    """The loss as chapter 6 and bench/worker.py's "ours" write it."""
+    return mse(model.batch(problem.BATCH), problem.YS)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-def test_the_change_beyond_our_engine_keeps_its_gradients(seed):
-    import micrograd.engine
-    import micrograd.nn
+@pytest.mark.parametrize("loss_of", [problem.batch_loss, ours_loss])
+def test_our_engine_gives_the_same_gradient_whichever_way_the_loss_is_written(seed, loss_of):
     weights = problem.initial_weights(seed=seed)
     loss, gradient = engine_loss_and_gradient(weights)
-    undo = beyond.install(micrograd.engine, micrograd.nn)
-    try:
-        their_loss, their_gradient = engine_loss_and_gradient(weights)
-        dropped = cyclic_garbage_after(lambda: engine_loss_and_gradient(weights))
-    finally:
-        undo()
-    assert micrograd.nn.neuron is micrograd.engine.neuron  # undone
-    assert their_loss == loss
-    assert_close(their_gradient, gradient, "a ReLU that is off keeps no parents")
-    assert dropped == 0
+    their_loss, their_gradient = engine_loss_and_gradient(weights, loss_of)
+    assert math.isclose(their_loss, loss, rel_tol=1e-12, abs_tol=1e-12)
+    assert_close(their_gradient, gradient, loss_of.__name__)
+    assert cyclic_garbage_after(lambda: engine_loss_and_gradient(weights, loss_of)) == 0
+
+
+def test_the_batched_loss_has_fewer_nodes_and_edges():
+    weights = problem.initial_weights()
+    model = MLP(problem.SIZES[0], list(problem.SIZES[1:]), activation="relu")
+    for p, w in zip(model.parameters(), problem.flatten(weights)):
+        p.data = w
+    per_sample = problem.graph_size(problem.sine_loss(model))
+    batch = problem.graph_size(problem.batch_loss(model))
+    fused = problem.graph_size(ours_loss(model))
+    # The batch builds the same graph. The loss written by hand adds, per sample,
+    # a constant for y and a -, a ** and a + node; then the sum's starting 0, the
+    # / and its constant: 4 N + 3 nodes, where the fused loss is one.
+    assert per_sample == batch
+    assert fused[0] == batch[0] - (4 * problem.N_POINTS + 3) + 1
 
 
 def test_the_benchmark_fits_the_books_sine_data():
@@ -152,7 +165,7 @@ def test_a_dropped_chain_of_our_engine_leaves_nothing_for_the_collector():
 
 @pytest.mark.parametrize("name, cycles", [
     ("closures", True), ("slots", True), ("local", True), ("loop", False), ("fused", False),
-    ("leaves", False)])
+    ("leaves", False), ("zeros", False)])
 def test_which_engines_of_the_ladder_leave_cycles(name, cycles):
     # closures: every node and its _backward closure refer to each other;
     # local: no closures, but the recursive sort's nested function refers to
