@@ -77,6 +77,21 @@ def batch_loss(model, xs: list[float] = XS, ys: list[float] = YS):
     return sum((p - y) ** 2 for p, y in zip(outputs, ys)) / len(xs)
 
 
+def stored_local_derivatives(root) -> int:
+    """How many local derivatives the graph behind `root` stores (engines with `_local`)."""
+    seen = {id(root)}
+    stack = [root]
+    count = 0
+    while stack:
+        node = stack.pop()
+        count += len(node._local)
+        for parent in node._prev:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return count
+
+
 def graph_size(root) -> tuple[int, int]:
     """(nodes, edges) of the graph behind `root`, for any engine with `_prev`."""
     seen = {id(root)}

@@ -156,7 +156,7 @@ def run_all(args: argparse.Namespace, workers: dict[str, Worker], t_start: float
                              f"(loss {info['loss']} vs {reference['loss']}, gradient by {diff})")
         subjects[name] = {"label": LABELS[name], "module_file": info["module_file"],
                           "python": info["python"], "gradient_max_diff": diff}
-        for key in ("nodes", "edges"):
+        for key in ("nodes", "edges", "local_derivatives"):
             if key in info:
                 subjects[name][key] = info[key]
 
@@ -487,7 +487,7 @@ def figure(result: dict, path: Path) -> bool:
     everyone = ("karpathy",) + LADDER + ("ours",) + ("python_floor", "numpy_floor")
     order = [n for n in everyone if n in s]
     colours = {"karpathy": "0.55", "ours": "C0", "python_floor": "C2", "numpy_floor": "C2"}
-    labels = [s[n]["label"].replace("`", "") for n in order]
+    labels = [(OURS_LAST_RUNG if n == "ours" else s[n]["label"]).replace("`", "") for n in order]
     values = [s[n]["step_ms"] for n in order]
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(order) + 1.2), dpi=100)
     bars = ax.barh(range(len(order)), values,

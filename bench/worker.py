@@ -155,8 +155,11 @@ def cmd_info(s: Subject) -> dict:
            "module_file": s.module_file, "gc_threshold": list(gc.get_threshold()),
            "loss": loss, "gradient": gradient}
     if s.name in GRAPH_SUBJECTS:
-        nodes, edges = problem.graph_size(s.loss(s.model))
+        loss = s.loss(s.model)
+        nodes, edges = problem.graph_size(loss)
         out.update(nodes=nodes, edges=edges)
+        if hasattr(loss, "_local"):
+            out["local_derivatives"] = problem.stored_local_derivatives(loss)
     return out
 
 
@@ -290,7 +293,7 @@ def cmd_memory(s: Subject, n: int) -> dict:
         gc.collect()
     out["chain"] = {"n": n, "nodes": 2 * n + 1, "bytes": chain_bytes,
                     "bytes_per_node": chain_bytes / (2 * n + 1)}
-    out["step"] = {"nodes": nodes, "edges": edges, "bytes": step_bytes,
+    out["step"] = {"nodes": nodes, "edges": edges, "bytes": step_bytes, "mib": step_bytes / 2**20,
                    "bytes_per_node": step_bytes / nodes, "bytes_per_edge": step_bytes / edges}
     return out
 
