@@ -41,11 +41,11 @@ LABELS = {
     "loop": "+ sort as a loop",
     "fused": "+ fused neuron node",
     "leaves": "+ leaves stay out of the sort",
-    "zeros": "+ a ReLU that is off stores no local derivatives",
-    "ours_per_sample": "our engine, one sample at a time",
-    "ours_batch": "+ `model.batch`: a layer runs the whole batch",
+    "zeros": "+ off ReLUs pass nothing back",
+    "ours_per_sample": "our engine, sample by sample",
+    "ours_batch": "+ `model.batch`",
 }
-OURS_LAST_RUNG = "+ `mse`: the loss is one node (our engine)"  # the "ours" row of the ladder
+OURS_LAST_RUNG = "+ `mse`, one node: our engine"  # the "ours" row of the ladder
 MAIN = ("karpathy", "ours", "python_floor", "numpy_floor")
 LADDER = ("closures", "slots", "local", "loop", "fused", "leaves", "zeros",
           "ours_per_sample", "ours_batch")  # then "ours"
@@ -189,6 +189,7 @@ def run_all(args: argparse.Namespace, workers: dict[str, Worker], t_start: float
         if "nodes" in s:
             s["nodes_per_s"] = s["nodes"] / (s["step_ms"] / 1e3)
             s["edges_per_s"] = s["edges"] / (s["step_ms"] / 1e3)
+            s["million_edges_per_s"] = s["edges_per_s"] / 1e6
         if name in times_gc_off:
             off = times_gc_off[name]
             s["step_ms_gc_off"] = 1e3 * median([f + b + d for f, b, d in off])
