@@ -264,16 +264,16 @@ ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, None: _identit
 def dense(weights: Sequence[Sequence[Value]], biases: Sequence[Value],
           batch: Sequence[Sequence[Value]],
           activation: str | None = None) -> list[list[Value]]:
-    """Neurons j = 0, 1, ... on every sample x of a batch: activation(b_j + w_j . x).
+    """activation(b_j + w_j . x) for every neuron j and every sample x of a batch.
 
     `weights[j]` and `biases[j]` belong to neuron j. The result has one list
     per sample, holding one node per neuron, with parents (*w_j, b_j, *x).
     """
     nin = len(weights[0]) if weights else 0
     if len(biases) != len(weights) or any(len(w) != nin for w in weights):
+        sizes = [len(w) for w in weights]
         raise ValueError(f"dense needs one bias per neuron and the same number of "
-                         f"weights in each; got {[len(w) for w in weights]} weights "
-                         f"and {len(biases)} biases")
+                         f"weights in each; got {sizes} weights and {len(biases)} biases")
     rule, op = ACTIVATIONS[activation], activation or "linear"
     # Per neuron: its parameters as parents, and its numbers, read once per batch.
     neurons = [((*w, b), tuple([v.data for v in w]), b.data)

@@ -23,7 +23,8 @@ def _check_activation(activation: object) -> None:
                          f"got {activation!r}")
 
 
-def _as_inputs(x: Sequence[Value | float], expected: int, where: str = "") -> list[Value]:
+def _as_inputs(x: Sequence[Value | float], expected: int,
+               where: str = "") -> list[Value]:
     """x as a list of Values, after checking that there are `expected` of them."""
     try:
         count = len(x)
@@ -144,8 +145,8 @@ class MLP(Module):
             x = layer(x)
         return x[0] if len(x) == 1 else x
 
-    def batch(self, xs: Sequence[Sequence[Value | float]]) -> list[Value] | list[list[Value]]:
-        """The network on every sample of xs: one output per sample."""
+    def batch(self, xs: Sequence[Sequence[Value | float]]) -> list:
+        """The network on every sample of xs: per sample, what self(x) returns."""
         xs = self.layers[0].batch(xs)  # checks the samples
         for layer in self.layers[1:]:
             xs = layer._run(xs)  # a layer's outputs need no checks
