@@ -396,7 +396,8 @@ def markdown(result: dict) -> dict[str, str]:
     rows = []
     for name in [n for n in LADDER + ("ours",) if n in s]:
         e = s[name]
-        rows.append([OURS_LAST_RUNG if name == "ours" else e["label"], ms(e["forward_ms"]), ms(e["backward_ms"]),
+        label = OURS_LAST_RUNG if name == "ours" else e["label"]
+        rows.append([label, ms(e["forward_ms"]), ms(e["backward_ms"]),
                      ms(e["free_ms"]), ms(e["step_ms"]),
                      ms(e["step_ms_gc_off"]) if "step_ms_gc_off" in e else "",
                      times(e["speedup_over_previous"]) if "speedup_over_previous" in e else "",
