@@ -19,7 +19,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch test quick drift figures graphs katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -42,10 +42,10 @@ stitch: env
 
 # Every test: the engine, the book's examples, the full sine fit, the site in
 # Chromium (which needs the figures, the benchmark results, KaTeX and the browser).
-test: env tangle figures bench-results katex browser
+test: env tangle figures graphs bench-results katex browser
 	$(PY) -m pytest
 
-quick: env tangle katex
+quick: env tangle katex graphs
 	$(PY) -m pytest -m "not slow" -q
 
 drift: env
@@ -62,22 +62,33 @@ $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 $(GEN)/sine_unit.json: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --init unit --seeds 0 1 --name sine_unit --no-plot --out $(GEN)
 
+# The graph figures: drawn from graphs the package builds, rendered to SVG by
+# Viz.js (Graphviz as WebAssembly, pinned by package-lock.json) under Node.
+GRAPH_DEPS := micrograd/engine.py micrograd/graph.py tools/figures/graphs.py tools/figures/render_dot.mjs
+graphs: $(GEN)/graphs/.drawn
+
+$(GEN)/graphs/.drawn: $(GRAPH_DEPS) node_modules/.package-lock.json | env
+	$(PY) tools/figures/graphs.py --out $(GEN)
+	touch $@
+
 # KaTeX typesets the book's math at build time; package-lock.json pins it.
 katex: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-# The browser test drives Debian's Chromium; install it when it is missing.
+# The browser test drives Debian's Chromium, and draw_dot's export test runs
+# Graphviz's `dot`; install them when they are missing.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "make: the browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+	@command -v chromium >/dev/null 2>&1 && command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium graphviz; \
+	  else echo "make: the tests need Chromium and Graphviz: sudo apt-get install chromium graphviz" >&2; exit 1; fi; }
 
-site: figures bench-results katex
+site: figures graphs bench-results katex
 	$(VENV)/bin/mkdocs build --strict
 
-serve: figures bench-results katex
+serve: figures graphs bench-results katex
 	$(VENV)/bin/mkdocs serve
 
 # Benchmarks (chapter 7). Karpathy's micrograd 0.1.0 gets its own environment:

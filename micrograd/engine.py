@@ -75,7 +75,15 @@ def _sigmoid(x: float) -> tuple[float, float]:
 
 
 class Value:
-    """A real number that remembers how it was computed."""
+    """A real number that remembers how it was computed.
+
+    data    the number (a float)
+    grad    dL/d(this value), filled in by backward(); 0.0 until then
+    _prev   the parents: the values this one was computed from (a tuple)
+    _local  d(this value)/d(parent) for each parent, in the order of _prev,
+            or () when every one of them is zero
+    _op     the name of the operation that made it, "" for a leaf
+    """
 
     __slots__ = ("data", "grad", "_prev", "_local", "_op")
 
@@ -112,9 +120,7 @@ class Value:
         else:  # backward() on a leaf: it accumulates like any leaf
             self.grad += 1.0
         for node in reversed(order):
-            grad = node.grad
-            for parent, local in zip(node._prev, node._local):
-                parent.grad += local * grad
+            node._backward()
     # ~/~ end
 
     # ~/~ begin <<docs/01-value.md#value-operators>>[init]

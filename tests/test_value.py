@@ -63,5 +63,5 @@ def test_ascii_graph_draws_a_shared_node_once():
     b = a * a
     text = ascii_graph(b + b)
     assert text.splitlines() == [
-        "+ 18", "├── * 9", "│   ├── 3", "│   └── 3", "└── * 9 (see above)"]
+        "+ 18", "├── * 9", "│   ├── 3", "│   └── 3 (see above)", "└── * 9 (see above)"]
 # ~/~ end

@@ -222,6 +222,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if len(fences) != len(blocks):
         log.warning(f"Doc file '{page.file.src_uri}': its Entangled blocks changed during the "
                     "build (another hook edits fences?); block titles may be wrong.")
+    folds = []
     for (line_no, opened), block in zip(fences, blocks):
         # Our anchor replaces Entangled's #id: ids must be unique on a page, and a
         # fragment's name could clash with a heading's id.
@@ -230,7 +231,31 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             props += f' title="{block.title}"'
         ending = lines[line_no][len(lines[line_no].rstrip("\r\n")):]
         lines[line_no] = f'{opened["indent"]}``` {{{props} .entangled #{block.anchor}}}{ending}'
+        if block.file and block.file.startswith("tests/") and not opened["indent"]:
+            folds.append(line_no)
+    for line_no in reversed(folds):  # from the end, so earlier line numbers stay valid
+        lines = fold(lines, line_no)
     return "".join(lines)
+
+
+TEST_NAME = re.compile(r"^def test_(\w+)\(", re.M)
+
+
+def fold(lines: list[str], start: int) -> list[str]:
+    """Put the test block opening at `start` into a collapsed admonition.
+
+    Tests keep their strength but not the reader's attention: the summary
+    names the tests the block holds, and a click opens it.
+    """
+    end = start + 1
+    while end < len(lines) and not CLOSE.match(lines[end]):
+        end += 1
+    names = [name.replace("_", " ") for name in TEST_NAME.findall("".join(lines[start:end]))]
+    what = "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
+    summary = f"Checks: {what}" if names else "The test file's imports and helpers"
+    body = ["    " + line if line.strip() else line for line in lines[start:end + 1]]
+    return [*lines[:start], f'??? example "{summary.replace(chr(34), chr(39))}"\n\n',
+            *body, *lines[end + 1:]]
 
 
 def link(page: Page, files: Files, target: Block) -> str:

@@ -1,0 +1,214 @@
+"""The book's graph figures, drawn from graphs the package really builds.
+
+Each function below builds a small graph with `micrograd` (or, for chapter
+7, inspects real Python objects) and returns its Graphviz DOT text. `main`
+renders them all to SVG with Viz.js (render_dot.mjs, pinned by
+package-lock.json) and writes docs/generated/graphs/<name>.svg, ready for
+the MkDocs hook tools/mkdocs_hooks/figures.py to inline into the page.
+
+It also writes docs/generated/backward_steps.md, the table of chapter 2's
+backward pass by hand. Run by `make graphs` (part of `make`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from micrograd import Value
+from micrograd.engine import topological_order
+from micrograd.graph import to_dot
+
+ROOT = Path(__file__).resolve().parents[2]
+RENDER = Path(__file__).with_name("render_dot.mjs")
+
+FIGURES: dict[str, Callable[[], str]] = {}
+
+
+def figure(build: Callable[[], str]) -> Callable[[], str]:
+    """Register a figure under its function's name, with hyphens: first_expression -> first-expression."""
+    FIGURES[build.__name__.replace("_", "-")] = build
+    return build
+
+
+# Chapter 1 -------------------------------------------------------------------
+
+@figure
+def first_expression() -> str:
+    a, b, c = Value(2.0), Value(3.0), Value(4.0)
+    d = a + b
+    L = d * c
+    return to_dot(L, show_grad=False, names={a: "a", b: "b", c: "c", d: "d", L: "L"})
+
+
+@figure
+def used_twice() -> str:
+    a = Value(3.0)
+    p = a * a
+    L = p + a
+    return to_dot(L, show_grad=False, names={a: "a", L: "L"})
+
+
+# Chapter 2 -------------------------------------------------------------------
+
+def neuron() -> tuple[Value, dict[Value, str]]:
+    """A neuron with two inputs and tanh, the example of Karpathy's lecture."""
+    x1, x2 = Value(2.0), Value(0.0)
+    w1, w2 = Value(-3.0), Value(1.0)
+    b = Value(6.8813735870195432)  # makes n = 0.8814, where tanh(n) = 1/sqrt(2)
+    x1w1 = x1 * w1
+    x2w2 = x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = n.tanh()
+    names = {x1: "x1", x2: "x2", w1: "w1", w2: "w2", b: "b", x1w1: "x1w1",
+             x2w2: "x2w2", s: "s", n: "n", o: "o"}
+    return o, names
+
+
+@figure
+def neuron_forward() -> str:
+    o, names = neuron()
+    return to_dot(o, show_grad=False, names=names)
+
+
+@figure
+def neuron_backward() -> str:
+    o, names = neuron()
+    o.backward()
+    return to_dot(o, names=names)
+
+
+@figure
+def diamond() -> str:
+    a = Value(2.0)
+    b = a * a
+    L = b + b
+    return to_dot(L, show_grad=False, names={a: "a", b: "b", L: "L"})
+
+
+def backward_steps() -> str:
+    """Chapter 2's table: the backward pass over the neuron, one edge at a time."""
+    o, names = neuron()
+    o.backward()
+    rows = ["| step | node | its grad | parent | local derivative | adds to the parent's grad |",
+            "| ---: | --- | ---: | --- | ---: | ---: |"]
+    step = 0
+    for node in reversed(topological_order(o)):
+        for parent, local in zip(node._prev, node._local):
+            step += 1
+            rows.append(f"| {step} | `{names[node]}` ({node._op}) | {node.grad:.4g} | "
+                        f"`{names[parent]}` | {local:.4g} | "
+                        f"{node.grad:.4g} × {local:.4g} = {node.grad * local:.4g} |")
+    leaves = [v for v in names if not v._prev]
+    final = ", ".join(f"`{names[v]}` {v.grad:.4g}" for v in leaves)
+    return "\n".join(rows) + f"\n\nThe leaves end with these gradients: {final}.\n"
+
+
+# Chapter 7 -------------------------------------------------------------------
+
+@figure
+def closure_cycle() -> str:
+    """The objects a closure-based node keeps alive, found by inspecting them."""
+
+    class Node:  # the shape of a node in Karpathy's micrograd
+        def __init__(self, data: float, children: tuple = ()) -> None:
+            self.data, self.grad = data, 0.0
+            self._prev = set(children)
+            self._backward: Callable[[], None] = lambda: None
+
+    def mul(a: Node, b: Node) -> Node:
+        out = Node(a.data * b.data, (a, b))
+
+        def _backward() -> None:
+            a.grad += b.data * out.grad
+            b.grad += a.data * out.grad
+        out._backward = _backward
+        return out
+
+    a, b = Node(2.0), Node(3.0)
+    out = mul(a, b)
+    nodes = {id(a): "a", id(b): "b", id(out): "out"}
+    function = out._backward
+    lines = ["digraph {", '  graph [rankdir="LR", bgcolor="transparent"];',
+             '  node [fontname="Helvetica", fontsize="11"];',
+             '  edge [fontname="Helvetica", fontsize="10"];']
+    for name in ("out", "a", "b"):
+        lines.append(f'  {name} [shape="record", label="{{ node {name} | data '
+                     f'{ {"out": out, "a": a, "b": b}[name].data:g} }}"];')
+    lines.append(f'  fn [shape="oval", label="function {function.__name__}"];')
+    lines.append('  out -> fn [label="._backward"];')
+    for i, (free, cell) in enumerate(zip(function.__code__.co_freevars, function.__closure__ or ())):
+        target = nodes[id(cell.cell_contents)]
+        lines.append(f'  cell{i} [shape="box", style="rounded", label="cell: {free}"];')
+        lines.append(f'  fn -> cell{i} [label="__closure__[{i}]"];')
+        lines.append(f'  cell{i} -> {target} [label="cell_contents"'
+                     + (', style="bold"' if target == "out" else "") + "];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# Rendering -------------------------------------------------------------------
+
+PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
+TITLE = re.compile(r"<title>.*?</title>\n?", re.S)
+BACKGROUND = re.compile(r'<polygon fill="(?:white|transparent)" stroke="none"[^>]*/>\n?')
+
+
+def clean_svg(svg: str) -> str:
+    """Graphviz's SVG, ready to inline: no prolog, no tooltips, no background, theme colours.
+
+    Black strokes and fills become `currentColor`, so the page's CSS decides
+    the colour in light and dark mode; text gets its colour from CSS too.
+    """
+    svg = PROLOG.sub("", svg)
+    svg = TITLE.sub("", svg)
+    svg = BACKGROUND.sub("", svg, count=1)
+    svg = svg.replace('stroke="black"', 'stroke="currentColor"')
+    svg = svg.replace('fill="black"', 'fill="currentColor"')
+    if "http" in svg.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+            'xmlns:xlink="http://www.w3.org/1999/xlink"', ""):
+        raise ValueError("an SVG figure refers to something outside the page")
+    return "\n".join(line for line in svg.strip().splitlines() if line.strip()) + "\n"
+
+
+def render(sources: dict[str, str]) -> dict[str, str]:
+    """SVG for each DOT source, by Viz.js under Node; fails loudly if it cannot."""
+    try:
+        run = subprocess.run(["node", str(RENDER)], input=json.dumps(sources),
+                             capture_output=True, text=True, cwd=ROOT)
+    except FileNotFoundError:
+        sys.exit("graphs: `node` is not installed; the book's graphs need Node.js and "
+                 "`npm ci` (make does it)")
+    if run.returncode != 0:
+        sys.exit(f"graphs: rendering with Viz.js failed (run `npm ci`?):\n{run.stderr}")
+    return {name: clean_svg(svg) for name, svg in json.loads(run.stdout)["svg"].items()}
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Leave an unchanged file alone, so that `mkdocs serve` does not rebuild for nothing."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "generated")
+    args = parser.parse_args(argv)
+    graphs = args.out / "graphs"
+    graphs.mkdir(parents=True, exist_ok=True)
+    sources = {name: build() for name, build in FIGURES.items()}
+    for name, svg in render(sources).items():
+        write_if_changed(graphs / f"{name}.dot", sources[name])
+        write_if_changed(graphs / f"{name}.svg", svg)
+    write_if_changed(args.out / "backward_steps.md", backward_steps())
+    print(f"graphs: {len(sources)} figures in {graphs.relative_to(ROOT) if graphs.is_relative_to(ROOT) else graphs}")
+
+
+if __name__ == "__main__":
+    main()
