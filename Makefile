@@ -7,6 +7,7 @@
 #   make serve      live preview of the book while you edit
 #   make stitch     carry hand edits of tangled files back into the chapters
 #   make bench      benchmarks (see the chapter "Making it fast")
+#   make figures    the figures: sine fit, plots, graphs (each only when its code changed)
 
 SHELL := /bin/bash
 VENV  := .venv
@@ -19,7 +20,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures graphs katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch test quick drift figures plots graphs katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -42,7 +43,7 @@ stitch: env
 
 # Every test: the engine, the book's examples, the full sine fit, the site in
 # Chromium (which needs the figures, the benchmark results, KaTeX and the browser).
-test: env tangle figures graphs bench-results katex browser
+test: env tangle figures bench-results katex browser
 	$(PY) -m pytest
 
 quick: env tangle katex graphs
@@ -53,7 +54,7 @@ drift: env
 
 # The sine fit reruns only when the code it depends on changed.
 SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
-figures: $(GEN)/sine_fit.png $(GEN)/sine_unit.json
+figures: $(GEN)/sine_fit.png $(GEN)/sine_unit.json plots graphs
 
 $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --seeds 0 1 2 3 4 --out $(GEN)
@@ -61,6 +62,13 @@ $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 # The same experiment with Karpathy's initialisation, for chapter 6's table.
 $(GEN)/sine_unit.json: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --init unit --seeds 0 1 --name sine_unit --no-plot --out $(GEN)
+
+# Chapters 3 and 4's plots, computed with the package.
+PLOTS := $(GEN)/finite_differences.png $(GEN)/activations.png
+plots: $(PLOTS)
+
+$(PLOTS) &: micrograd/engine.py tools/figures/plots.py | env
+	$(PY) tools/figures/plots.py --out $(GEN)
 
 # The graph figures: drawn from graphs the package builds, rendered to SVG by
 # Viz.js (Graphviz as WebAssembly, pinned by package-lock.json) under Node.
@@ -85,10 +93,10 @@ browser:
 	    apt-get install -y -qq --no-install-recommends chromium graphviz; \
 	  else echo "make: the tests need Chromium and Graphviz: sudo apt-get install chromium graphviz" >&2; exit 1; fi; }
 
-site: figures graphs bench-results katex
+site: figures bench-results katex
 	$(VENV)/bin/mkdocs build --strict
 
-serve: figures graphs bench-results katex
+serve: figures bench-results katex
 	$(VENV)/bin/mkdocs serve
 
 # Benchmarks (chapter 7). Karpathy's micrograd 0.1.0 gets its own environment:

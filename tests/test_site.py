@@ -4,11 +4,14 @@ Builds the site with `mkdocs build --strict` into a temporary directory, serves
 it on 127.0.0.1 with the standard library, and opens every page in headless
 Chromium (Debian's `chromium`, driven by Playwright). A page passes when it
 makes no request that fails or leaves the local server, logs no console
-error, shows its math typeset (no raw TeX left), and every image on it loaded.
-A full-page screenshot of each page goes to .artifacts/screenshots/.
+error, shows its math typeset (no raw TeX left), every image on it loaded and
+has alt text, no id is used twice, and every inline graph figure drew and is
+legible in both the light and the dark colour scheme. A full-page screenshot of
+each page goes to .artifacts/screenshots/, with a graph figure in light and dark
+(graph-light.png, graph-dark.png).
 
-Needs: `npm ci` (KaTeX) and the generated figures (`make figures`); `make`
-does both. Not tangled from the book: it checks the build, not the engine.
+Needs: `npm ci` (KaTeX, Viz.js) and the generated figures (`make figures`);
+`make` does both. Not tangled from the book: it checks the build, not the engine.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # Derivation chapters: a page among these with no typeset formula lost its math.
 MATH_PAGES = {"02-backward.html", "03-gradcheck.html", "04-operations.html"}
 FIGURE = "generated/sine_fit.png"
+# Chapters whose graph figures must be on the page; the first has its screenshots taken
+# in light and dark (.artifacts/screenshots/graph-light.png, graph-dark.png).
+GRAPH_PAGE = "01-value.html"
+GRAPH_PAGES = {GRAPH_PAGE, "02-backward.html"}
 
 # Pages the site must have: one per chapter, plus the generated ones.
 PAGES = sorted({p.relative_to(DOCS).with_suffix(".html").as_posix()
@@ -62,8 +69,48 @@ INSPECT_PAGE = """() => {
     brokenImages: Array.from(document.images)
         .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src),
     images: Array.from(document.images).map(img => img.getAttribute("src")),
+    imagesWithoutAlt: Array.from(document.images)
+        .filter(img => !(img.getAttribute("alt") || "").trim()).map(img => img.src),
+    duplicateIds: (() => {
+      const ids = Array.from(document.querySelectorAll("[id]"), e => e.id);
+      return ids.filter((id, i) => ids.indexOf(id) !== i);
+    })(),
+    graphs: Array.from(document.querySelectorAll("figure.graph svg"), svg => {
+      const box = svg.getBoundingClientRect();
+      const text = svg.querySelector("text");
+      return {
+        label: svg.getAttribute("aria-label") || "",
+        width: box.width, height: box.height,
+        nodes: svg.querySelectorAll("g.node").length,
+        textColour: text ? getComputedStyle(text).fill : "",
+        strokeColour: getComputedStyle(svg).color,
+        background: getComputedStyle(document.body).backgroundColor,
+      };
+    }),
   };
 }"""
+
+
+def luminance(css_colour: str) -> float:
+    """Relative brightness, 0 (black) to 1 (white), of a CSS rgb()/rgba() colour."""
+    r, g, b = (int(x) for x in re.findall(r"\d+", css_colour)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def figure_problems(graphs: list[dict], scheme: str) -> list[str]:
+    """What is wrong with the page's inline graph figures in one colour scheme."""
+    problems = []
+    for i, graph in enumerate(graphs, 1):
+        where = f"graph figure {i} ({scheme})"
+        if not graph["label"].strip():
+            problems.append(f"{where} has no alt text (aria-label)")
+        if graph["width"] < 50 or graph["height"] < 20 or not graph["nodes"]:
+            problems.append(f"{where} did not draw: {graph}")
+        contrast = abs(luminance(graph["textColour"]) - luminance(graph["background"]))
+        if contrast < 0.5:
+            problems.append(f"{where}: text {graph['textColour']} on {graph['background']} "
+                            f"is not legible")
+    return problems
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|bar|begin|end|sum|cdot|mathrm|text|sqrt|left|right)\b"
                      r"|\$[^\s$][^$\n]{0,200}\$")
 
@@ -141,6 +188,28 @@ def test_page_in_browser(name: str, site: Path, server: str, browser: Browser) -
         page.evaluate("document.fonts.ready.then(() => true)")  # KaTeX fonts, before the picture
         seen = page.evaluate(INSPECT_PAGE)
         page.screenshot(path=SCREENSHOTS / name.replace(".html", ".png"), full_page=True)
+        if name == GRAPH_PAGE:
+            page.locator("figure.graph").first.scroll_into_view_if_needed()
+            page.wait_for_timeout(400)  # let the header's scroll animation finish
+            page.screenshot(path=SCREENSHOTS / "graph-light.png")
+    finally:
+        page.close()
+    # The page again in the dark scheme. Material picks its palette from the
+    # system's preference when a page first loads, so this is a new page
+    # (and a new browser context, with no remembered palette).
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page.on("console", lambda m: m.type == "error"
+            and problems.append(f"console error (dark): {m.text} at {m.location.get('url')}"))
+    try:
+        page.goto(own + name, wait_until="networkidle")
+        dark = page.evaluate(INSPECT_PAGE)
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        if scheme != "slate":
+            problems.append(f"the dark pass shows Material's {scheme!r} scheme, not 'slate'")
+        if name == GRAPH_PAGE:
+            page.locator("figure.graph").first.scroll_into_view_if_needed()
+            page.wait_for_timeout(400)  # let the header's scroll animation finish
+            page.screenshot(path=SCREENSHOTS / "graph-dark.png")
     finally:
         page.close()
 
@@ -152,6 +221,12 @@ def test_page_in_browser(name: str, site: Path, server: str, browser: Browser) -
         problems.append("a derivation chapter with no typeset formula")
     problems += [f"raw TeX in the text: {m.group()!r}" for m in RAW_TEX.finditer(seen["text"])]
     problems += [f"image did not load: {src}" for src in seen["brokenImages"]]
+    problems += [f"image without alt text: {src}" for src in seen["imagesWithoutAlt"]]
+    problems += [f"id used more than once on the page: {i}" for i in sorted(set(seen["duplicateIds"]))]
+    problems += figure_problems(seen["graphs"], "light") + figure_problems(dark["graphs"], "dark")
+    problems += [f"image did not load in the dark scheme: {src}" for src in dark["brokenImages"]]
+    if name in GRAPH_PAGES and not seen["graphs"]:
+        problems.append("a chapter that draws graphs shows none")
     if name == "index.html" and FIGURE not in seen["images"]:
         problems.append(f"the landing page does not show {FIGURE}")
     assert not problems, f"{name}:\n  " + "\n  ".join(problems)

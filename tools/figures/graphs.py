@@ -74,14 +74,14 @@ def neuron() -> tuple[Value, dict[Value, str]]:
 @figure
 def neuron_forward() -> str:
     o, names = neuron()
-    return to_dot(o, show_grad=False, names=names)
+    return to_dot(o, rankdir="TB", show_grad=False, names=names)
 
 
 @figure
 def neuron_backward() -> str:
     o, names = neuron()
     o.backward()
-    return to_dot(o, names=names)
+    return to_dot(o, rankdir="TB", names=names)
 
 
 @figure
