@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -170,3 +171,69 @@ def test_missing_placeholder_fails_the_build(tmp_path: Path) -> None:
     result = build(tmp_path, "# Results\n\nThe loss is {{ sine.final_loss:.4f }}.\n")
     assert result.returncode != 0
     assert "01-test.md" in result.stderr and "{{ sine.final_loss:.4f }}" in result.stderr
+
+
+# --- figures.py: graph figures inlined, alt text required -----------------------
+
+figures = load("figures")
+SVG = ('<svg width="10pt" height="10pt" viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg">\n'
+       '<g id="graph0" class="graph"><g id="node1" class="node"><path id="p" d="M0 0"/>'
+       '<use href="#p"/><rect clip-path="url(#p)"/></g></g></svg>\n')
+
+
+class FakePage:
+    def __init__(self, src_uri: str) -> None:
+        self.file = type("F", (), {"src_uri": src_uri})()
+
+
+def inline(html_text: str, docs: Path) -> str:
+    return figures.on_page_content(html_text, FakePage("01-x.md"), {"docs_dir": str(docs)}, None)
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    (tmp_path / "generated" / "graphs").mkdir(parents=True)
+    (tmp_path / "generated" / "graphs" / "g.svg").write_text(SVG)
+    return tmp_path
+
+
+def test_a_graph_image_becomes_an_inline_svg_named_by_its_alt_text(docs: Path) -> None:
+    out = inline('<p><img alt="a &amp; b" src="generated/graphs/g.svg" /></p>', docs)
+    assert out.startswith('<figure class="graph"><svg role="img" aria-label="a &amp; b" ')
+    assert "<img" not in out and "<p>" not in out
+
+
+def test_two_copies_of_a_figure_share_no_id_and_keep_their_references(docs: Path) -> None:
+    img = '<p><img alt="g" src="generated/graphs/g.svg" /></p>'
+    out = inline(img + img, docs)
+    ids = re.findall(r'id="([^"]+)"', out)
+    assert len(ids) == 6 and len(set(ids)) == 6
+    for reference in re.findall(r'(?:href="#|url\(#)([^")]+)', out):
+        assert reference in ids
+
+
+def test_an_image_without_alt_text_stops_the_build(docs: Path) -> None:
+    with pytest.raises(PluginError, match="has no alt text"):
+        inline('<p><img alt="" src="generated/sine_fit.png" /></p>', docs)
+
+
+def test_a_missing_graph_figure_stops_the_build(docs: Path) -> None:
+    with pytest.raises(PluginError, match="was not drawn.*make graphs"):
+        inline('<p><img alt="x" src="generated/graphs/nothing.svg" /></p>', docs)
+
+
+def test_other_images_are_left_alone(docs: Path) -> None:
+    img = '<p><img alt="the fit" src="generated/sine_fit.png" /></p>'
+    assert inline(img, docs) == img
+
+
+# --- entangled_blocks.py: test blocks fold ----------------------------------------
+
+def test_a_test_block_folds_under_a_summary_naming_its_tests() -> None:
+    lines = ["Intro.\n", "\n", "``` {.python file=tests/test_x.py}\n", "def test_one_thing():\n",
+             "\n", "    pass\n", "def test_another():\n", "    pass\n", "```\n", "After.\n"]
+    out = entangled.fold(lines, 2)
+    assert out[2] == '??? example "Checks: one thing; another"\n\n'
+    assert out[3:] == ["    ``` {.python file=tests/test_x.py}\n", "    def test_one_thing():\n",
+                       "\n", "        pass\n", "    def test_another():\n", "        pass\n",
+                       "    ```\n", "After.\n"]
