@@ -28,7 +28,7 @@ def _lift(other: object) -> Value:
     if isinstance(other, Value):
         return other
     if isinstance(other, Real) and not isinstance(other, bool):
-        return Value(other)
+        return Value(float(other))
     return NotImplemented
 # ~/~ end
 # ~/~ begin <<docs/04-operations.md#engine-helpers>>[0]
@@ -222,25 +222,25 @@ class Value:
         return self.__mul__(other)
     
     def __rsub__(self, other: float) -> Value:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other - self
+        lifted = _lift(other)
+        return NotImplemented if lifted is NotImplemented else lifted - self
     
     def __rtruediv__(self, other: float) -> Value:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other / self
+        lifted = _lift(other)
+        return NotImplemented if lifted is NotImplemented else lifted / self
     
     def __rpow__(self, other: float) -> Value:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other._power(self)
+        lifted = _lift(other)
+        return NotImplemented if lifted is NotImplemented else lifted._power(self)
     # ~/~ end
 
 
 # ~/~ begin <<docs/02-backward.md#engine-functions>>[init]
 def topological_order(root: Value) -> list[Value]:
     """The non-leaf values `root` depends on (and root), each after its parents."""
-    order = []
-    visited = set()
-    stack = [root]
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list = [root]  # values, and None as a marker
     while stack:
         node = stack.pop()
         if node is None:  # the marker: the node below it is finished

@@ -63,8 +63,8 @@ def _graph_parts(root: Value, rankdir: str = "LR", show_grad: bool = True,
         # An empty _local means every local derivative is zero.
         locals_ = node._local or (0.0,) * len(node._prev)
         for parent, local in zip(node._prev, locals_):
-            label = {"label": _number(local)} if show_local else {}
-            edges.append((ids[parent], op, label))
+            edge = {"label": _number(local)} if show_local else {}
+            edges.append((ids[parent], op, edge))
     graph = {"rankdir": rankdir, "bgcolor": "transparent"}
     return graph, nodes, edges
 # ~/~ end
@@ -97,7 +97,7 @@ def draw_dot(root: Value, rankdir: str = "LR", show_grad: bool = True,
              show_local: bool = True, names: Mapping[Value, str] | None = None) -> Any:
     """The graph as a `graphviz.Digraph`: shown inline by Jupyter, `.render()` to a file."""
     try:
-        import graphviz
+        import graphviz  # type: ignore[import-untyped]
     except ImportError:
         raise ImportError(
             "draw_dot needs the graphviz Python package and the Graphviz program: "
