@@ -20,7 +20,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures plots graphs katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch test quick drift figures sine sine-unit plots graphs katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -52,32 +52,37 @@ quick: env tangle katex graphs
 drift: env
 	$(PY) tools/check_drift.py
 
-# The sine fit reruns only when the code it depends on changed.
-SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
-figures: $(GEN)/sine_fit.png $(GEN)/sine_unit.json plots graphs
+# Figures and results are rebuilt only when the *content* of their inputs
+# changed: tools/stamp.py hashes them (a pull or checkout changes file times,
+# not content). PREVIEW=1 keeps existing outputs even when their inputs
+# changed, so `make serve` starts at once from the last results.
+STAMP = $(PY) tools/stamp.py $(if $(PREVIEW),--keep-existing)
 
-$(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
-	$(PY) -m micrograd.sine --seeds 0 1 2 3 4 --out $(GEN)
+figures: sine sine-unit plots graphs
+
+SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
+sine: | env
+	$(STAMP) sine --deps $(SINE_DEPS) --outputs $(GEN)/sine_fit.png $(GEN)/sine.json -- \
+	  $(PY) -m micrograd.sine --seeds 0 1 2 3 4 --out $(GEN)
 
 # The same experiment with Karpathy's initialisation, for chapter 6's table.
-$(GEN)/sine_unit.json: $(SINE_DEPS) | env
-	$(PY) -m micrograd.sine --init unit --seeds 0 1 --name sine_unit --no-plot --out $(GEN)
+sine-unit: | env
+	$(STAMP) sine-unit --deps $(SINE_DEPS) --outputs $(GEN)/sine_unit.json -- \
+	  $(PY) -m micrograd.sine --init unit --seeds 0 1 --name sine_unit --no-plot --out $(GEN)
 
 # Chapters 3 and 4's plots, computed with the package.
-PLOTS := $(GEN)/finite_differences.png $(GEN)/activations.png
-plots: $(PLOTS)
-
-$(PLOTS) &: micrograd/engine.py tools/figures/plots.py | env
-	$(PY) tools/figures/plots.py --out $(GEN)
+plots: | env
+	$(STAMP) plots --deps micrograd/engine.py tools/figures/plots.py \
+	  --outputs $(GEN)/finite_differences.png $(GEN)/activations.png -- \
+	  $(PY) tools/figures/plots.py --out $(GEN)
 
 # The graph figures: drawn from graphs the package builds, rendered to SVG by
 # Viz.js (Graphviz as WebAssembly, pinned by package-lock.json) under Node.
-GRAPH_DEPS := micrograd/engine.py micrograd/graph.py tools/figures/graphs.py tools/figures/render_dot.mjs
-graphs: $(GEN)/graphs/.drawn
-
-$(GEN)/graphs/.drawn: $(GRAPH_DEPS) node_modules/.package-lock.json | env
-	$(PY) tools/figures/graphs.py --out $(GEN)
-	touch $@
+GRAPH_DEPS := micrograd/engine.py micrograd/graph.py tools/figures/graphs.py \
+  tools/figures/render_dot.mjs package-lock.json
+graphs: katex | env
+	$(STAMP) graphs --deps $(GRAPH_DEPS) --outputs $(GEN)/graphs $(GEN)/backward_steps.md -- \
+	  $(PY) tools/figures/graphs.py --out $(GEN)
 
 # KaTeX typesets the book's math at build time; package-lock.json pins it.
 katex: node_modules/.package-lock.json
@@ -96,7 +101,8 @@ browser:
 site: figures bench-results katex
 	$(VENV)/bin/mkdocs build --strict
 
-serve: figures bench-results katex
+serve: env katex
+	$(MAKE) figures bench-results PREVIEW=1
 	$(VENV)/bin/mkdocs serve
 
 # Benchmarks (chapter 7). Karpathy's micrograd 0.1.0 gets its own environment:
@@ -112,15 +118,13 @@ $(KARPATHY_VENV)/.installed:
 	$(KARPATHY_VENV)/bin/python -m pip install --quiet micrograd==0.1.0
 	touch $@
 
-# `make bench` always measures; the site rebuilds the results only when the
+# `make bench` always measures; the site reruns the benchmark only when the
 # engine or the benchmark changed.
 bench: env tangle $(KARPATHY_VENV)/.installed
 	$(PY) bench/run.py --out $(GEN)
 
-bench-results: $(BENCH_OUT)
-
-$(BENCH_OUT) &: $(BENCH_DEPS) | env $(KARPATHY_VENV)/.installed
-	$(PY) bench/run.py --out $(GEN)
+bench-results: | env $(KARPATHY_VENV)/.installed
+	$(STAMP) bench --deps $(BENCH_DEPS) --outputs $(BENCH_OUT) -- $(PY) bench/run.py --out $(GEN)
 
 clean:
 	rm -rf site $(GEN) .entangled .pytest_cache .hypothesis
