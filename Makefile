@@ -53,7 +53,7 @@ drift: env
 
 # The sine fit reruns only when the code it depends on changed.
 SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
-figures: $(GEN)/sine_fit.png $(GEN)/sine_unit.json
+figures: $(GEN)/sine_fit.png $(GEN)/sine_unit.json $(GEN)/init_rms.png $(GEN)/training_losses.png
 
 $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --seeds 0 1 2 3 4 --out $(GEN)
@@ -61,6 +61,13 @@ $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 # The same experiment with Karpathy's initialisation, for chapter 6's table.
 $(GEN)/sine_unit.json: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --init unit --seeds 0 1 --name sine_unit --no-plot --out $(GEN)
+
+# The other figures of chapters 5 and 6 (tools/figures.py; a few seconds).
+$(GEN)/init_rms.png $(GEN)/lr_schedule.png &: tools/figures.py $(SINE_DEPS) | env
+	$(PY) tools/figures.py --out $(GEN) init_rms lr_schedule
+
+$(GEN)/training_losses.png: tools/figures.py $(GEN)/sine.json $(GEN)/sine_unit.json | env
+	$(PY) tools/figures.py --out $(GEN) training_losses
 
 # KaTeX typesets the book's math at build time; package-lock.json pins it.
 katex: node_modules/.package-lock.json
