@@ -31,6 +31,7 @@ from micrograd.sine import SIZES, generate_data  # noqa: E402
 from micrograd.train import linear_decay  # noqa: E402
 
 SEEDS = range(20)
+TOP = 1e3  # the loss figure's ceiling; a cross marks where a run overflowed
 INITS = {"unit": ("Karpathy's, [-1, 1]", "C3"), "fan-in": ("fan-in, [-1/√n, 1/√n]", "C0")}
 
 
@@ -103,19 +104,21 @@ def training_losses(fan_in: Path, unit: Path, path: Path) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), dpi=100, sharey=True)
     for ax, (summary, title) in zip(axes, panels):
         for i, (seed, run) in enumerate(summary["runs"].items()):
-            losses = run["losses"]
-            finite = [x for x in losses if x is not None]
+            # A diverging loss climbs past 1e300 before it overflows: cut it at the top.
+            shown = [min(x, TOP) for x in run["losses"] if x is not None]
             color = f"C{i}"
-            ax.semilogy(range(1, len(finite) + 1), finite, linewidth=1, color=color,
+            ax.semilogy(range(1, len(shown) + 1), shown, linewidth=1, color=color,
                         label=f"seed {seed}: {run['outcome'].split(':')[0]}")
-            if run["diverged_at"] is not None and finite:
-                ax.semilogy([len(finite)], [finite[-1]], "x", color=color, markersize=10,
+            if run["diverged_at"] is not None:
+                ax.semilogy([run["diverged_at"]], [TOP], "x", color=color, markersize=10,
                             markeredgewidth=2)
         ax.axhline(summary["zero_mse"], color="0.5", linestyle=":", linewidth=1,
                    label="loss of predicting 0")
-        ax.set(xlabel="epoch", title=title)
+        ax.axhline(TOP, color="0.7", linestyle="--", linewidth=0.8,
+                   label=f"losses above {TOP:g} drawn at {TOP:g}")
+        ax.set(xlabel="epoch", title=title, ylim=(None, TOP * 3))
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize=8, loc="upper right")
     axes[0].set_ylabel("mean squared error")
     save(fig, path)
 
