@@ -20,7 +20,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures sine sine-unit plots graphs katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch test quick drift figures sine sine-unit plots graphs learning-figures katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -58,7 +58,7 @@ drift: env
 # changed, so `make serve` starts at once from the last results.
 STAMP = $(PY) tools/stamp.py $(if $(PREVIEW),--keep-existing)
 
-figures: sine sine-unit plots graphs
+figures: sine sine-unit plots graphs learning-figures
 
 SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
 sine: | env
@@ -83,6 +83,15 @@ GRAPH_DEPS := micrograd/engine.py micrograd/graph.py tools/figures/graphs.py \
 graphs: katex | env
 	$(STAMP) graphs --deps $(GRAPH_DEPS) --outputs $(GEN)/graphs $(GEN)/backward_steps.md -- \
 	  $(PY) tools/figures/graphs.py --out $(GEN)
+
+# The other figures of chapters 5 and 6 (tools/figures/learning.py; a few seconds).
+learning-figures: sine sine-unit | env
+	$(STAMP) init-rms --deps tools/figures/learning.py $(SINE_DEPS) \
+	  --outputs $(GEN)/init_rms.png $(GEN)/lr_schedule.png -- \
+	  $(PY) tools/figures/learning.py --out $(GEN) init_rms lr_schedule
+	$(STAMP) training-losses --deps tools/figures/learning.py $(GEN)/sine.json $(GEN)/sine_unit.json \
+	  --outputs $(GEN)/training_losses.png -- \
+	  $(PY) tools/figures/learning.py --out $(GEN) training_losses
 
 # KaTeX typesets the book's math at build time; package-lock.json pins it.
 katex: node_modules/.package-lock.json

@@ -42,10 +42,10 @@ LABELS = {
     "fused": "+ fused neuron node",
     "leaves": "+ leaves stay out of the sort",
     "zeros": "+ off ReLUs pass nothing back",
-    "ours_per_sample": "our engine, sample by sample",
-    "ours_batch": "+ `model.batch`",
+    "ours_per_sample": "our engine as chapters 5-6 leave it",
+    "ours_batch": "+ `dense`: a batch kernel, off ReLUs pass nothing back",
 }
-OURS_LAST_RUNG = "+ `mse`, one node: our engine"  # the "ours" row of the ladder
+OURS_LAST_RUNG = "+ the loss as one node: our engine"  # the "ours" row of the ladder
 MAIN = ("karpathy", "ours", "python_floor", "numpy_floor")
 LADDER = ("closures", "slots", "local", "loop", "fused", "leaves", "zeros",
           "ours_per_sample", "ours_batch")  # then "ours"
@@ -334,6 +334,54 @@ def targets(result: dict) -> dict:
     return rows
 
 
+# --- claims the chapter makes about these numbers -------------------------------------
+
+def claims(result: dict) -> list[tuple[str, bool]]:
+    """(sentence of docs/07-fast.md, whether this run bears it out), for every sentence
+    that reads something into a measured number. A false one stops the build."""
+    s, gc_, prof = result["subjects"], result["gc"], result["profile"]
+    out = []
+    if "closures" in prof:
+        out.append(("the largest item of the naive engine's profile is the recursive sort, `visit`",
+                    prof["closures"]["top"]["function"] == "visit"))
+    if "karpathy" in prof:
+        out.append(("Karpathy's profile looks the same: its sort, `build_topo`, is the largest item",
+                    prof["karpathy"]["top"]["function"] == "build_topo"))
+    if "ours" in prof:
+        top = {row["function"] for row in prof["ours"]["rows"][:4]}
+        out.append(("`dense`, `topological_order` and `backward` are among the top rows of our profile",
+                    {"dense", "topological_order", "backward"} <= top))
+    if "local" in s and "loop" in s:
+        out.append(("dropping the 'local' graph frees nothing at `del` (a small fraction of 'loop')",
+                    s["local"]["free_ms"] < 0.2 * s["loop"]["free_ms"]))
+    if "fused" in gc_ and "loop" in gc_:
+        out.append(("with fewer objects, the collector's share falls from 'loop' to 'fused'",
+                    gc_["fused"]["share"] < gc_["loop"]["share"]))
+    if "ours_batch" in s and "ours_per_sample" in s:
+        out.append(("the batch kernel builds the same graph, node for node",
+                    (s["ours_batch"]["nodes"], s["ours_batch"]["edges"])
+                    == (s["ours_per_sample"]["nodes"], s["ours_per_sample"]["edges"])))
+        out.append(("the batch kernel makes the forward pass faster",
+                    s["ours_batch"]["forward_ms"] < s["ours_per_sample"]["forward_ms"]))
+    if "fused" in s and "loop" in s:
+        out.append(("a fused neuron makes the graph many times smaller",
+                    s["loop"]["nodes"] >= 3 * s["fused"]["nodes"]))
+    return out
+
+
+def check_claims(result: dict, out: Path) -> None:
+    wrong = [text for text, true in claims(result) if not true]
+    result["claims"] = {text: true for text, true in claims(result)}
+    if wrong and not result["meta"]["quick"]:
+        rejected = out / "bench.rejected.json"
+        rejected.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        raise SystemExit(f"bench: results in {rejected}, not published: "
+                         "this run contradicts docs/07-fast.md, which says that\n  - ""bench: this run contradicts docs/07-fast.md, which says that\n  - "
+                         + "\n  - ".join(wrong) + "\nChange the chapter (and claims() in bench/run.py).")
+    for text in wrong:
+        log(f"warning (--quick): the chapter says that {text}; this run does not bear it out")
+
+
 # --- the tables ---------------------------------------------------------------------
 
 
@@ -539,6 +587,7 @@ def main() -> None:
 
     result = measure(args)
     args.out.mkdir(parents=True, exist_ok=True)
+    check_claims(result, args.out)
     (args.out / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     for name, text in markdown(result).items():
         (args.out / f"bench_{name}.md").write_text(text, encoding="utf-8")

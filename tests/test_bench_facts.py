@@ -115,8 +115,8 @@ def test_the_batched_loss_has_fewer_nodes_and_edges():
 
 
 def test_the_benchmark_fits_the_books_sine_data():
-    from micrograd.sine import SIZES, sine_data
-    xs, ys = sine_data()
+    from micrograd.sine import SIZES, generate_data
+    xs, ys = generate_data()
     assert (xs, ys) == (problem.XS, problem.YS)
     assert list(problem.SIZES[1:]) == list(SIZES)
 

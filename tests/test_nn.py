@@ -7,8 +7,7 @@ import pytest
 from hypothesis import assume, given, strategies as st
 
 from micrograd import MLP, Layer, Neuron, Value, gradcheck
-from micrograd.engine import dense, neuron
-from micrograd.nn import Module
+from micrograd.nn import Module, neuron
 
 small = st.floats(min_value=-3, max_value=3, allow_nan=False)
 
@@ -36,56 +35,13 @@ def test_a_fused_neuron_matches_the_same_neuron_built_from_operations(activation
     for a, c in zip(fv, sv):
         assert math.isclose(a.grad, c.grad, rel_tol=1e-9, abs_tol=1e-12)
     assert gradcheck(fused, numbers)
+
+
+def test_a_neuron_checks_its_inputs_match_its_weights():
+    with pytest.raises(ValueError, match="a neuron with 1 weights needs 1 inputs, got 0"):
+        neuron([Value(1.0)], Value(0.0), [])
 # ~/~ end
 # ~/~ begin <<docs/05-nn.md#tests/test_nn.py>>[1]
-
-
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", None])
-@given(st.lists(small, min_size=2 * 3 + 2, max_size=2 * 3 + 2),
-       st.lists(st.lists(small, min_size=3, max_size=3), min_size=1, max_size=4))
-def test_dense_builds_what_neuron_builds_one_at_a_time(activation, parameters, batch):
-    def network(values):  # 2 neurons with 3 weights each, then their biases
-        w = [values[0:3], values[3:6]]
-        return w, values[6:8]
-
-    w, b = network([Value(p) for p in parameters])
-    xs = [[Value(x) for x in sample] for sample in batch]
-    outputs = dense(w, b, xs, activation)
-    w1, b1 = network([Value(p) for p in parameters])
-    xs1 = [[Value(x) for x in sample] for sample in batch]
-    one_by_one = [[neuron(wj, bj, x, activation) for wj, bj in zip(w1, b1)] for x in xs1]
-    assert [[z.data for z in row] for row in outputs] == \
-        [[z.data for z in row] for row in one_by_one]
-    sum(z for row in outputs for z in row).backward()
-    sum(z for row in one_by_one for z in row).backward()
-    for a, c in zip([*w[0], *w[1], *b, *sum(xs, [])], [*w1[0], *w1[1], *b1, *sum(xs1, [])]):
-        assert math.isclose(a.grad, c.grad, rel_tol=1e-12, abs_tol=1e-12)
-
-
-def test_a_relu_that_is_off_keeps_its_parents_and_passes_nothing_back():
-    a = Value(3.0)
-    h = a * 2.0                  # an intermediate node, an input of the neuron
-    (h * 1.0).backward()         # leaves a gradient in h from another graph
-    a.grad = 0.0
-    w, b = [Value(-1.0)], Value(0.5)
-    z = neuron(w, b, [h], "relu")  # relu(0.5 - 6) = 0: off
-    assert z.data == 0.0 and z._prev == (w[0], b, h) and z._local == ()
-    z.backward()
-    assert (w[0].grad, b.grad, h.grad, a.grad) == (0.0, 0.0, 0.0, 0.0)
-
-
-@pytest.mark.parametrize("make, message", [
-    (lambda: dense([[Value(1.0)]], [], []), "one bias per neuron"),
-    (lambda: dense([[Value(1.0)], []], [Value(0.0)] * 2, []), "the same number of weights"),
-    (lambda: dense([[Value(1.0)]], [Value(0.0)], [[Value(1.0)], []]),
-     "neurons with 1 weights need 1 inputs, got 0 in sample 1"),
-    (lambda: neuron([Value(1.0)], Value(0.0), []), "a neuron with 1 weights needs 1 inputs"),
-])
-def test_dense_and_neuron_check_their_shapes(make, message):
-    with pytest.raises(ValueError, match=message):
-        make()
-# ~/~ end
-# ~/~ begin <<docs/05-nn.md#tests/test_nn.py>>[2]
 
 
 def test_parameter_counts():
@@ -100,6 +56,12 @@ def test_output_shapes():
     out = MLP(3, [4, 2])([1.0, 2.0, 3.0])
     assert isinstance(out, list) and len(out) == 2
     assert len(Layer(2, 1)([1.0, 2.0])) == 1  # a layer always returns a list
+
+
+def test_a_layer_is_its_neurons_on_the_same_inputs():
+    layer = Layer(2, 3, "tanh", rng=random.Random(2))
+    assert [v.data for v in layer([0.5, -1.0])] == \
+        [n([0.5, -1.0]).data for n in layer.neurons]
 
 
 def test_a_one_neuron_hidden_layer_works():
@@ -165,30 +127,19 @@ def test_bad_arguments_say_what_was_expected(make, message):
         make()
 
 
-def test_a_bare_number_is_not_a_list_of_inputs():
-    with pytest.raises(TypeError, match=r"expected a list of 1 inputs, got 0\.5 \(float\)"):
-        MLP(1, [2, 1])(0.5)
+def test_one_input_may_come_without_its_list():
+    model = MLP(1, [2, 1], rng=random.Random(3))
+    assert model(0.5).data == model([0.5]).data == model(Value(0.5)).data
+    assert [v.data for v in model.batch([0.5, -1.0])] == [model(0.5).data, model(-1.0).data]
+
+
+def test_a_bare_number_is_not_a_list_of_several_inputs():
+    with pytest.raises(TypeError, match=r"expected a list of 2 inputs, got 0\.5 \(float\)"):
+        MLP(2, [2, 1])(0.5)
+    with pytest.raises(TypeError, match=r"expected a list of 1 inputs, got True \(bool\)"):
+        MLP(1, [2, 1])(True)
     with pytest.raises(TypeError, match=r"expected a list of samples, .*got 0\.5 \(float\)"):
         MLP(1, [2, 1]).batch(0.5)
-    with pytest.raises(TypeError, match=r"expected a list of 1 inputs in sample 1, got 0\.5"):
-        MLP(1, [2, 1]).batch([[0.1], 0.5])
-
-
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", None])
-@pytest.mark.parametrize("sizes", [[3, 1], [4, 2], [1, 3, 1]])
-@given(st.lists(st.lists(small, min_size=2, max_size=2), min_size=1, max_size=5),
-       st.integers(0, 2**32 - 1))
-def test_a_batch_gives_what_one_sample_at_a_time_gives(activation, sizes, xs, seed):
-    batched = MLP(2, sizes, activation, rng=random.Random(seed))
-    single = MLP(2, sizes, activation, rng=random.Random(seed))
-    outputs, one_by_one = batched.batch(xs), [single(x) for x in xs]
-    flat = (lambda out: out if isinstance(out, list) else [out])
-    assert [[v.data for v in flat(o)] for o in outputs] == \
-        [[v.data for v in flat(o)] for o in one_by_one]
-    sum(v for o in outputs for v in flat(o)).backward()
-    sum(v for o in one_by_one for v in flat(o)).backward()
-    for a, b in zip(batched.parameters(), single.parameters()):
-        assert math.isclose(a.grad, b.grad, rel_tol=1e-12, abs_tol=1e-12)
 
 
 def test_a_neuron_runs_a_batch_one_sample_at_a_time():

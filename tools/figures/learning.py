@@ -1,0 +1,146 @@
+"""The figures of chapters 5 and 6 that the experiment script does not draw.
+
+    .venv/bin/python tools/figures/learning.py --out docs/generated
+
+init_rms.png         chapter 5: the RMS of each layer's outputs, 20 seeds, both
+                     initialisations, with the variance argument's prediction
+lr_schedule.png      chapter 6: the learning rate of every epoch
+training_losses.png  chapter 6: the loss of every run in sine.json and
+                     sine_unit.json (written by `python -m micrograd.sine`)
+
+Each figure is cheap (a few seconds in all), has a white face so that it
+reads on a dark page too, and carries no timestamp, so the same inputs give
+the same bytes. See docs/appendix-experiment.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from micrograd import MLP  # noqa: E402
+from micrograd.sine import SIZES, generate_data  # noqa: E402
+from micrograd.train import linear_decay  # noqa: E402
+
+SEEDS = range(20)
+TOP = 1e3  # the loss figure's ceiling; a cross marks where a run overflowed
+INITS = {"unit": ("Karpathy's, [-1, 1]", "C3"), "fan-in": ("fan-in, [-1/√n, 1/√n]", "C0")}
+
+
+def save(fig, path: Path) -> None:
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None}, facecolor="white")
+    plt.close(fig)
+
+
+def rms_per_layer(model: MLP, xs: list[float]) -> list[float]:
+    """The root-mean-square of each layer's outputs over all of xs (as in chapter 5)."""
+    rms, batch = [], [[x] for x in xs]
+    for layer in model.layers:
+        batch = layer.batch(batch)
+        rms.append(math.sqrt(statistics.fmean(v.data ** 2 for out in batch for v in out)))
+    return rms
+
+
+def predicted_rms(init: str, xs: list[float]) -> list[float]:
+    """What the variance argument predicts: each layer multiplies the mean square
+    by n a^2 / 3, and a ReLU halves it."""
+    mean_square = statistics.fmean(x * x for x in xs)
+    dims = [1, *SIZES]
+    out = []
+    for k, (nin, nout) in enumerate(zip(dims, dims[1:])):
+        a = 1.0 if init == "unit" else 1.0 / math.sqrt(nin)
+        mean_square *= nin * a * a / 3
+        if k < len(SIZES) - 1:  # hidden layers: ReLU
+            mean_square /= 2
+        out.append(math.sqrt(mean_square))
+    return out
+
+
+def init_rms(path: Path) -> None:
+    xs, _ = generate_data()
+    layers = range(1, len(SIZES) + 1)
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    for offset, (init, (label, color)) in zip((-0.12, 0.12), INITS.items()):
+        runs = [rms_per_layer(MLP(1, SIZES, init=init, rng=random.Random(s)), xs) for s in SEEDS]
+        for k in layers:
+            values = [r[k - 1] for r in runs]
+            ax.scatter([k + offset] * len(values), values, s=12, color=color, alpha=0.45,
+                       label=f"{label}: one seed" if k == 1 else None)
+            ax.plot([k + offset - 0.08, k + offset + 0.08], [statistics.median(values)] * 2,
+                    color=color, linewidth=2.5, label=f"{label}: median" if k == 1 else None)
+        ax.plot([k + offset for k in layers], predicted_rms(init, xs), "x--", color=color,
+                markersize=9, linewidth=1, label=f"{label}: predicted")
+    ax.set_yscale("log")
+    ax.set_xticks(list(layers), ["layer 1 (ReLU)", "layer 2 (ReLU)", "layer 3 (linear)"])
+    ax.set(ylabel="RMS of the layer's outputs", title="MLP(1, [16, 16, 1]) before training, 20 seeds")
+    ax.grid(True, axis="y", which="major", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    save(fig, path)
+
+
+def lr_schedule(path: Path, start: float = 0.2, end: float = 0.0005, epochs: int = 2000) -> None:
+    rate = linear_decay(start, end, epochs)
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
+    ax.plot(range(epochs), [rate(e) for e in range(epochs)], color="C0", linewidth=2)
+    ax.set(xlabel="epoch", ylabel="learning rate",
+           title=f"linear_decay({start}, {end}, {epochs})")
+    ax.grid(True, alpha=0.3)
+    save(fig, path)
+
+
+def training_losses(fan_in: Path, unit: Path, path: Path) -> None:
+    panels = [(json.loads(fan_in.read_text()), "fan-in initialisation"),
+              (json.loads(unit.read_text()), "Karpathy's initialisation")]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), dpi=100, sharey=True)
+    for ax, (summary, title) in zip(axes, panels):
+        for i, (seed, run) in enumerate(summary["runs"].items()):
+            # A diverging loss climbs past 1e300 before it overflows: cut it at the top.
+            shown = [min(x, TOP) for x in run["losses"] if x is not None]
+            color = f"C{i}"
+            ax.semilogy(range(1, len(shown) + 1), shown, linewidth=1, color=color,
+                        label=f"seed {seed}: {run['outcome'].split(':')[0]}")
+            if run["diverged_at"] is not None:
+                ax.semilogy([run["diverged_at"]], [TOP], "x", color=color, markersize=10,
+                            markeredgewidth=2)
+        ax.axhline(summary["zero_mse"], color="0.5", linestyle=":", linewidth=1,
+                   label="loss of predicting 0")
+        ax.axhline(TOP, color="0.7", linestyle="--", linewidth=0.8,
+                   label=f"losses above {TOP:g} drawn at {TOP:g}")
+        ax.set(xlabel="epoch", title=title, ylim=(None, TOP * 3))
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=8, loc="upper right")
+    axes[0].set_ylabel("mean squared error")
+    save(fig, path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/generated"))
+    parser.add_argument("figures", nargs="*", default=["init_rms", "lr_schedule", "training_losses"])
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.figures:
+        if name == "init_rms":
+            init_rms(args.out / "init_rms.png")
+        elif name == "lr_schedule":
+            lr_schedule(args.out / "lr_schedule.png")
+        elif name == "training_losses":
+            training_losses(args.out / "sine.json", args.out / "sine_unit.json",
+                            args.out / "training_losses.png")
+        else:
+            raise SystemExit(f"figures.py: unknown figure {name!r}; expected init_rms, "
+                             "lr_schedule or training_losses")
+
+
+if __name__ == "__main__":
+    main()
