@@ -53,7 +53,7 @@ drift: env
 
 # The sine fit reruns only when the code it depends on changed.
 SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
-figures: $(GEN)/sine_fit.png $(GEN)/sine_unit.json
+figures: $(GEN)/sine_fit.png $(GEN)/sine_unit.json $(GEN)/spiral.png
 
 $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --seeds 0 1 2 3 4 --out $(GEN)
@@ -61,6 +61,12 @@ $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 # The same experiment with Karpathy's initialisation, for chapter 6's table.
 $(GEN)/sine_unit.json: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --init unit --seeds 0 1 --name sine_unit --no-plot --out $(GEN)
+
+# Chapter 9: the sine fit on tensors and the spiral classifier (a few seconds).
+TENSOR_DEPS := micrograd/engine.py micrograd/gradcheck.py micrograd/sine.py micrograd/train.py \
+	micrograd/tensor.py micrograd/tensor_fit.py
+$(GEN)/spiral.png $(GEN)/tensor.json &: $(TENSOR_DEPS) | env
+	$(PY) -m micrograd.tensor_fit --out $(GEN)
 
 # KaTeX typesets the book's math at build time; package-lock.json pins it.
 katex: node_modules/.package-lock.json
@@ -84,7 +90,7 @@ serve: figures bench-results katex
 # its import name is micrograd, like ours.
 KARPATHY_VENV := bench/.venv-karpathy
 BENCH_OUT := $(GEN)/bench.json $(GEN)/bench_ladder.png
-BENCH_DEPS := $(SINE_DEPS) $(wildcard bench/*.py)
+BENCH_DEPS := $(SINE_DEPS) micrograd/tensor.py $(wildcard bench/*.py)
 
 $(KARPATHY_VENV)/.installed:
 	@test -n "$(PYTHON313)" || { echo "make: no Python >= 3.13 found; set PYTHON313=/path/to/python3.13" >&2; exit 1; }

@@ -39,7 +39,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Derivation chapters: a page among these with no typeset formula lost its math.
-MATH_PAGES = {"02-backward.html", "03-gradcheck.html", "04-operations.html"}
+MATH_PAGES = {"02-backward.html", "03-gradcheck.html", "04-operations.html", "09-tensor.html"}
 FIGURE = "generated/sine_fit.png"
 
 # Pages the site must have: one per chapter, plus the generated ones.
