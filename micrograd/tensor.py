@@ -115,10 +115,11 @@ class Tensor:
         for node in order:
             if node._prev:  # an intermediate node: its old gradient is stale
                 node.grad = np.zeros(node.shape)
-        self.grad = self.grad + seed
+        self.grad = self.grad + seed  # afresh from zero, or a leaf accumulating
         for node in reversed(order):
-            for parent, g in zip(node._prev, node._grad_fn(node.grad)):
-                parent.grad += g
+            if node._prev:  # only a leaf root has none
+                for parent, g in zip(node._prev, node._grad_fn(node.grad)):
+                    parent.grad += g
     # ~/~ end
 
     # ~/~ begin <<docs/09-tensor.md#tensor-elementwise>>[init]

@@ -284,6 +284,13 @@ def test_backward_has_the_semantics_of_value():
         z.backward(np.ones(3))
 
 
+def test_backward_on_a_leaf_accumulates():
+    x = Tensor(2.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
+
+
 def test_backward_needs_no_recursion():
     x = Tensor(np.ones(3))
     y = x
