@@ -86,7 +86,8 @@ def fit_spiral(seed: int = 0, epochs: int = 1000, lr: float = 0.5,
             "train_accuracy": accuracy(X, y), "test_accuracy": accuracy(X_test, y_test),
             "data": (X, y)}
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tensor-fit-spiral>>[1]
+
+# ~/~ begin <<docs/09-tensor.md#tensor-fit-plot>>[init]
 
 
 def plot_spiral(run: dict, path: Path) -> None:
