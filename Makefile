@@ -20,7 +20,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures sine sine-unit plots graphs learning-figures katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch test quick drift figures sine sine-unit plots graphs learning-figures tensor-figures katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -58,7 +58,7 @@ drift: env
 # changed, so `make serve` starts at once from the last results.
 STAMP = $(PY) tools/stamp.py $(if $(PREVIEW),--keep-existing)
 
-figures: sine sine-unit plots graphs learning-figures
+figures: sine sine-unit plots graphs learning-figures tensor-figures
 
 SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
 sine: | env
@@ -93,6 +93,13 @@ learning-figures: sine sine-unit | env
 	  --outputs $(GEN)/training_losses.png -- \
 	  $(PY) tools/figures/learning.py --out $(GEN) training_losses
 
+# Chapter 9: the sine fit on tensors and the spiral classifier (a few seconds).
+TENSOR_DEPS := micrograd/engine.py micrograd/gradcheck.py micrograd/sine.py micrograd/train.py \
+  micrograd/tensor.py micrograd/tensor_fit.py
+tensor-figures: | env
+	$(STAMP) tensor --deps $(TENSOR_DEPS) --outputs $(GEN)/spiral.png $(GEN)/tensor.json -- \
+	  $(PY) -m micrograd.tensor_fit --out $(GEN)
+
 # KaTeX typesets the book's math at build time; package-lock.json pins it.
 katex: node_modules/.package-lock.json
 
@@ -118,7 +125,7 @@ serve: env katex
 # its import name is micrograd, like ours.
 KARPATHY_VENV := bench/.venv-karpathy
 BENCH_OUT := $(GEN)/bench.json $(GEN)/bench_ladder.png
-BENCH_DEPS := $(SINE_DEPS) $(wildcard bench/*.py)
+BENCH_DEPS := $(SINE_DEPS) micrograd/tensor.py $(wildcard bench/*.py)
 
 $(KARPATHY_VENV)/.installed:
 	@test -n "$(PYTHON313)" || { echo "make: no Python >= 3.13 found; set PYTHON313=/path/to/python3.13" >&2; exit 1; }

@@ -44,9 +44,10 @@ LABELS = {
     "zeros": "+ off ReLUs pass nothing back",
     "ours_per_sample": "our engine as chapters 5-6 leave it",
     "ours_batch": "+ `dense`: a batch kernel, off ReLUs pass nothing back",
+    "tensor": "our tensor engine (chapter 9)",
 }
 OURS_LAST_RUNG = "+ the loss as one node: our engine"  # the "ours" row of the ladder
-MAIN = ("karpathy", "ours", "python_floor", "numpy_floor")
+MAIN = ("karpathy", "ours", "python_floor", "numpy_floor", "tensor")
 LADDER = ("closures", "slots", "local", "loop", "fused", "leaves", "zeros",
           "ours_per_sample", "ours_batch")  # then "ours"
 OURS = ("ours", "ours_per_sample", "ours_batch")  # our engine, its loss written three ways
@@ -61,6 +62,8 @@ TARGETS = {  # what issue 5 asks for
     "fit_seconds": 60.0,             # full 2000-epoch fit, at most
     "chain_backward_seconds": 3.0,   # backward through a chain of 10^6 products, at most
     "bytes_per_node": 250.0,         # live graph, at most
+    "tensor_over_numpy_floor": 3.0,  # step: tensor engine / NumPy floor, at most
+    "tensor_fit_seconds": 1.0,       # full 2000-epoch fit on tensors, at most
 }
 
 
@@ -118,7 +121,7 @@ def measure(args: argparse.Namespace) -> dict:
         for name in subjects:
             if name == "karpathy":
                 workers[name] = Worker(name, args.karpathy_python, expect_under=karpathy_venv)
-            elif name in OURS:
+            elif name in OURS or name == "tensor":
                 workers[name] = Worker(name, sys.executable, expect_under=REPO / "micrograd")
             else:
                 workers[name] = Worker(name, sys.executable)
@@ -206,6 +209,9 @@ def run_all(args: argparse.Namespace, workers: dict[str, Worker], t_start: float
     ratios["ours_over_python_floor"] = step["ours"] / step["python_floor"]
     ratios["ours_over_numpy_floor"] = step["ours"] / step["numpy_floor"]
     ratios["python_floor_over_numpy_floor"] = step["python_floor"] / step["numpy_floor"]
+    if "tensor" in step:
+        ratios["tensor_over_numpy_floor"] = step["tensor"] / step["numpy_floor"]
+        ratios["ours_over_tensor"] = step["ours"] / step["tensor"]
     if "closures" in step:
         ratios["closures_over_ours"] = step["closures"] / step["ours"]
         previous = None
@@ -277,8 +283,13 @@ def run_all(args: argparse.Namespace, workers: dict[str, Worker], t_start: float
     fit = workers["ours"].ask("fit", epochs=args.epochs)
     phase_done("fit")
     result["fit"]["ours"] = {**fit, "measured": True, "minutes": fit["seconds"] / 60}
+    if "tensor" in workers:
+        log(f"the full fit, {args.epochs} epochs, tensor engine")
+        fit = workers["tensor"].ask("fit", epochs=args.epochs)
+        result["fit"]["tensor"] = {**fit, "measured": True, "minutes": fit["seconds"] / 60}
+        phase_done("fit_tensor")
     for name in subjects:
-        if name != "ours":
+        if name not in result["fit"]:
             seconds = args.epochs * subjects[name]["step_ms"] / 1e3
             result["fit"][name] = {"epochs": args.epochs, "measured": False,
                                    "seconds": seconds, "minutes": seconds / 60}
@@ -331,6 +342,12 @@ def targets(result: dict) -> dict:
             chain["ours"]["backward_s"], TARGETS["chain_backward_seconds"], False)
     add("bytes_per_node", "bytes per node of a live graph (the chain)",
         memory["ours"]["chain"]["bytes_per_node"], TARGETS["bytes_per_node"], False)
+    if "tensor" in s:
+        add("tensor_over_numpy_floor", "tensor engine: step, time as a multiple of the NumPy floor",
+            result["ratios"]["tensor_over_numpy_floor"], TARGETS["tensor_over_numpy_floor"], False)
+        add("tensor_fit_seconds",
+            f"tensor engine: full fit of {result['fit']['tensor']['epochs']} epochs, seconds",
+            result["fit"]["tensor"]["seconds"], TARGETS["tensor_fit_seconds"], False)
     return rows
 
 
@@ -534,9 +551,10 @@ def figure(result: dict, path: Path) -> bool:
     import matplotlib.pyplot as plt
 
     s = result["subjects"]
-    everyone = ("karpathy",) + LADDER + ("ours",) + ("python_floor", "numpy_floor")
+    everyone = ("karpathy",) + LADDER + ("ours",) + ("python_floor", "numpy_floor", "tensor")
     order = [n for n in everyone if n in s]
-    colours = {"karpathy": "0.55", "ours": "C0", "python_floor": "C2", "numpy_floor": "C2"}
+    colours = {"karpathy": "0.55", "ours": "C0", "python_floor": "C2", "numpy_floor": "C2",
+               "tensor": "C1"}
     labels = [(OURS_LAST_RUNG if n == "ours" else s[n]["label"]).replace("`", "") for n in order]
     values = [s[n]["step_ms"] for n in order]
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(order) + 1.2), dpi=100)
@@ -565,7 +583,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="try the pipeline: fewer rounds, small chains, 20 epochs")
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["karpathy", *LADDER], help="subjects to leave out")
+                        choices=["karpathy", "tensor", *LADDER], help="subjects to leave out")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--slice", type=float, default=0.4,
                         help="seconds of steps per subject per round (at least one step)")

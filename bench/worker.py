@@ -14,7 +14,7 @@ file was imported and `--expect-under` makes a wrong one a hard error.
 Subjects: ours, karpathy, the engines of bench/ladder.py (closures, slots,
 local, loop, fused, leaves, zeros), our engine with the loss written by hand
 one sample at a time (ours_per_sample) and over one batch (ours_batch),
-python_floor, numpy_floor.
+python_floor, numpy_floor, and the tensor engine of chapter 9 (tensor).
 """
 from __future__ import annotations
 
@@ -77,6 +77,18 @@ class Subject:
             for p, w in zip(params, flat):  # every subject starts from the same weights
                 p.data = w
             self.Value = Value
+        elif name == "tensor":
+            sys.path.insert(0, str(repo))
+            import micrograd.tensor
+
+            import tensor_subject
+            self.module_file = str(Path(micrograd.tensor.__file__).resolve())
+            if expect_under is not None and not Path(self.module_file).is_relative_to(
+                    expect_under.resolve()):
+                raise SystemExit(f"worker {name}: imported micrograd.tensor from "
+                                 f"{self.module_file}, expected a file under {expect_under}")
+            self.model = tensor_subject.model(weights)
+            self.loss = tensor_subject.loss_function()
         elif name in GRAPH_SUBJECTS:
             import ladder
             self.module_file = str(Path(ladder.__file__).resolve())
@@ -140,6 +152,9 @@ class Subject:
             import floors
             loss, grads = floors.numpy_step(self.arrays, self.X, self.Y)
             return loss, problem.flatten([(g.tolist(), b.tolist()) for g, b in grads])
+        if self.name == "tensor":
+            import tensor_subject
+            return tensor_subject.loss_and_gradient(self.model)
         loss = self.loss(self.model)
         self.model.zero_grad()
         loss.backward()
@@ -299,9 +314,14 @@ def cmd_memory(s: Subject, n: int) -> dict:
 
 
 def cmd_fit(s: Subject, epochs: int) -> dict:
-    """The full training run of chapter 6, as `python -m micrograd.sine` runs it (ours only)."""
+    """The full training run of chapter 6, as `python -m micrograd.sine` runs it (ours),
+    or as chapter 9 runs it on tensors (tensor)."""
+    if s.name == "tensor":
+        from micrograd.tensor_fit import fit_sine
+        run = fit_sine(problem.SEED, epochs=epochs)
+        return {"epochs": epochs, "seconds": run["wall_time_s"], "final_mse": run["final_mse"]}
     if s.name != "ours":
-        raise ValueError("the full fit runs on our engine only")
+        raise ValueError("the full fit runs on our engines only")
     from micrograd.sine import fit
     run = fit(problem.SEED, epochs=epochs, progress=False)
     return {"epochs": epochs, "seconds": run["wall_time_s"], "final_mse": run["final_mse"]}

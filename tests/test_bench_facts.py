@@ -71,6 +71,17 @@ def test_the_numpy_floor_has_the_engines_gradient(seed):
     assert_close(flat, gradient, "NumPy floor")
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_tensor_subject_has_the_engines_gradient(seed):
+    pytest.importorskip("numpy")
+    import tensor_subject
+    weights = problem.initial_weights(seed=seed)
+    loss, gradient = engine_loss_and_gradient(weights)
+    tensor_loss, tensor_gradient = tensor_subject.loss_and_gradient(tensor_subject.model(weights))
+    assert math.isclose(tensor_loss, loss, rel_tol=1e-12, abs_tol=1e-12)
+    assert_close(tensor_gradient, gradient, "tensor engine")
+
+
 @pytest.mark.parametrize("name", list(ladder.LADDER))
 def test_every_engine_of_the_ladder_has_the_engines_gradient(name):
     weights = problem.initial_weights()

@@ -42,7 +42,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Derivation chapters: a page among these with no typeset formula lost its math.
-MATH_PAGES = {"02-backward.html", "03-gradcheck.html", "04-operations.html"}
+MATH_PAGES = {"02-backward.html", "03-gradcheck.html", "04-operations.html", "09-tensor.html"}
 FIGURE = "generated/sine_fit.png"
 # Chapters whose graph figures must be on the page; the first has its screenshots taken
 # in light and dark (.artifacts/screenshots/graph-light.png, graph-dark.png).
