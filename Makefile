@@ -78,7 +78,7 @@ plots: | env
 
 # The graph figures: drawn from graphs the package builds, rendered to SVG by
 # Viz.js (Graphviz as WebAssembly, pinned by package-lock.json) under Node.
-GRAPH_DEPS := micrograd/engine.py micrograd/graph.py tools/figures/graphs.py \
+GRAPH_DEPS := micrograd/engine.py micrograd/graph.py micrograd/nn.py tools/figures/graphs.py \
   tools/figures/render_dot.mjs package-lock.json
 graphs: katex | env
 	$(STAMP) graphs --deps $(GRAPH_DEPS) --outputs $(GEN)/graphs $(GEN)/backward_steps.md -- \

@@ -47,7 +47,7 @@ FIGURE = "generated/sine_fit.png"
 # Chapters whose graph figures must be on the page; the first has its screenshots taken
 # in light and dark (.artifacts/screenshots/graph-light.png, graph-dark.png).
 GRAPH_PAGE = "01-value.html"
-GRAPH_PAGES = {GRAPH_PAGE, "02-backward.html"}
+GRAPH_PAGES = {GRAPH_PAGE, "02-backward.html", "05-nn.html", "07-fast.html"}
 
 # Pages the site must have: one per chapter, plus the generated ones.
 PAGES = sorted({p.relative_to(DOCS).with_suffix(".html").as_posix()

@@ -110,6 +110,43 @@ def backward_steps() -> str:
     return "\n".join(rows) + f"\n\nThe leaves end with these gradients: {final}.\n"
 
 
+# Chapter 5 -------------------------------------------------------------------
+
+@figure
+def neuron_plain_and_fused() -> str:
+    """Chapter 5's neuron twice, after backward: 2n + 1 small nodes, and one fused node."""
+    from micrograd.graph import _graph_parts, _attributes
+    from micrograd.nn import neuron as fused_neuron
+
+    def build() -> tuple[list[Value], Value, list[Value]]:
+        return [Value(0.5), Value(-1.0)], Value(0.25), [Value(2.0), Value(1.0)]
+
+    w, b, x = build()
+    plain = sum((wi * xi for wi, xi in zip(w, x)), b).relu()
+    plain.backward()
+    names = {w[0]: "w1", w[1]: "w2", b: "b", x[0]: "x1", x[1]: "x2", plain: "z"}
+    w2, b2, x2 = build()
+    fused = fused_neuron(w2, b2, x2, "relu")
+    fused.backward()
+    names2 = {w2[0]: "w1", w2[1]: "w2", b2: "b", x2[0]: "x1", x2[1]: "x2", fused: "z"}
+    lines = ["digraph {", '  graph [rankdir="LR", bgcolor="transparent", newrank="true"];',
+             '  node [fontname="Helvetica", fontsize="11"];',
+             '  edge [fontname="Helvetica", fontsize="10"];']
+    titles = (("plain", "from the operations: 2n + 1 = 5 operation nodes", plain, names),
+              ("fused", "one fused node with 2n + 1 = 5 parents", fused, names2))
+    for prefix, title, root, labels in titles:
+        _, nodes, edges = _graph_parts(root, names=labels)
+        lines.append(f"  subgraph cluster_{prefix} {{")
+        lines.append(f'    label="{title}"; fontname="Helvetica"; fontsize="11"; style="dashed";')
+        lines += [f"    {prefix}_{name} [{_attributes(attrs)}];" for name, attrs in nodes]
+        lines += [f"    {prefix}_{tail} -> {prefix}_{head}"
+                  + (f" [{_attributes(attrs)}]" if attrs else "") + ";"
+                  for tail, head, attrs in edges]
+        lines.append("  }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 # Chapter 7 -------------------------------------------------------------------
 
 @figure
@@ -122,31 +159,34 @@ def closure_cycle() -> str:
             self._prev = set(children)
             self._backward: Callable[[], None] = lambda: None
 
-    def mul(a: Node, b: Node) -> Node:
-        out = Node(a.data * b.data, (a, b))
+        def __mul__(self, other: Node) -> Node:
+            out = Node(self.data * other.data, (self, other))
 
-        def _backward() -> None:
-            a.grad += b.data * out.grad
-            b.grad += a.data * out.grad
-        out._backward = _backward
-        return out
+            def _backward() -> None:
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+            out._backward = _backward
+            return out
 
     a, b = Node(2.0), Node(3.0)
-    out = mul(a, b)
-    nodes = {id(a): "a", id(b): "b", id(out): "out"}
+    out = a * b
+    names = {id(a): "a", id(b): "b", id(out): "out"}
+    values = {"a": a, "b": b, "out": out}
     function = out._backward
+    cells = function.__closure__ or ()
     lines = ["digraph {", '  graph [rankdir="LR", bgcolor="transparent"];',
              '  node [fontname="Helvetica", fontsize="11"];',
              '  edge [fontname="Helvetica", fontsize="10"];']
-    for name in ("out", "a", "b"):
-        lines.append(f'  {name} [shape="record", label="{{ node {name} | data '
-                     f'{ {"out": out, "a": a, "b": b}[name].data:g} }}"];')
+    for name, node in values.items():
+        lines.append(f'  {name} [shape="record", label="{{ node {name} | data {node.data:g} }}"];')
     lines.append(f'  fn [shape="oval", label="function {function.__name__}"];')
+    lines.append(f'  closure [shape="box", label="tuple of {len(cells)} cells"];')
     lines.append('  out -> fn [label="._backward"];')
-    for i, (free, cell) in enumerate(zip(function.__code__.co_freevars, function.__closure__ or ())):
-        target = nodes[id(cell.cell_contents)]
+    lines.append('  fn -> closure [label=".__closure__"];')
+    for i, (free, cell) in enumerate(zip(function.__code__.co_freevars, cells)):
+        target = names[id(cell.cell_contents)]
         lines.append(f'  cell{i} [shape="box", style="rounded", label="cell: {free}"];')
-        lines.append(f'  fn -> cell{i} [label="__closure__[{i}]"];')
+        lines.append(f'  closure -> cell{i} [label="[{i}]"];')
         lines.append(f'  cell{i} -> {target} [label="cell_contents"'
                      + (', style="bold"' if target == "out" else "") + "];")
     lines.append("}")
