@@ -116,7 +116,7 @@ def moons_one(name: str, loss_name: str, seed: int = 0, epochs: int = MOONS_EPOC
 
 
 def ravine(x: Value, y: Value) -> Value:
-    return ((x + y) * (x + y) + 25 * (x - y) * (x - y)) / 4
+    return ((x + y) * (x + y) + 100 * (x - y) * (x - y)) / 4
 
 
 def badly_scaled(x: Value, y: Value) -> Value:
@@ -137,20 +137,21 @@ def path(make: Callable[[list], Optimizer], f: Callable[[Value, Value], Value],
     return points
 
 
+# name: (function, title, start, steps, the optimizers drawn alone)
 PATHS = {
-    "ravine": (ravine, (-4.0, -2.0), 40, {
-        "gradient descent": lambda p: SGD(p, lr=0.075),
-        "momentum 0.8": lambda p: SGD(p, lr=0.02, momentum=0.8),
-        "Nesterov 0.8": lambda p: SGD(p, lr=0.02, momentum=0.8, nesterov=True)}),
-    "scaled": (badly_scaled, (-4.0, -2.0), 40, {
+    "ravine": (ravine, "the ravine", (-4.0, -3.0), 50, {
+        "gradient descent": lambda p: SGD(p, lr=0.019),
+        "momentum 0.8": lambda p: SGD(p, lr=0.012, momentum=0.8),
+        "Nesterov 0.8": lambda p: SGD(p, lr=0.012, momentum=0.8, nesterov=True)}),
+    "scaled": (badly_scaled, "the badly scaled bowl", (-4.0, -2.0), 50, {
         "gradient descent": lambda p: SGD(p, lr=0.15),
         "RMSprop": lambda p: RMSprop(p, lr=0.15)}),
 }
-ADAM_PATHS = {
-    "gradient descent": lambda p: SGD(p, lr=0.075),
-    "momentum 0.8": lambda p: SGD(p, lr=0.02, momentum=0.8),
+ADAM_PATHS = {  # the same settings on both functions
+    "gradient descent": lambda p: SGD(p, lr=0.019),
+    "momentum 0.8": lambda p: SGD(p, lr=0.012, momentum=0.8),
     "RMSprop": lambda p: RMSprop(p, lr=0.15),
-    "Adam": lambda p: Adam(p, lr=0.3),
+    "Adam": lambda p: Adam(p, lr=0.5),
 }
 
 
@@ -203,29 +204,37 @@ def _contours(ax, f, box: tuple[float, float, float, float]) -> None:
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x", ylabel="y")
 
 
-def _draw_paths(ax, f, start, steps, makers, title: str) -> None:
-    _contours(ax, f, (-4.5, 1.5, -2.5, 2.5) if f is badly_scaled else (-4.5, 1.5, -3.0, 1.5))
+def _draw_paths(ax, f, start, steps, makers, title: str) -> dict[str, float]:
+    """Draw each optimizer's path; return the loss where each ends."""
+    _contours(ax, f, (-4.5, 1.5, -2.5, 2.5) if f is badly_scaled else (-4.5, 1.5, -4.0, 1.5))
+    final = {}
     for k, (label, make) in enumerate(makers.items()):
         points = path(make, f, start, steps)
         ax.plot([p[0] for p in points], [p[1] for p in points], "-o", markersize=2.5,
                 linewidth=1.2, color=f"C{k}", label=label)
+        final[label] = f(Value(points[-1][0]), Value(points[-1][1])).data
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
+    return final
 
 
 def plot_paths(out: Path) -> None:
     plt = _pyplot()
-    for name, (f, start, steps, makers) in PATHS.items():
+    for name, (f, title, start, steps, makers) in PATHS.items():
         fig, ax = plt.subplots(figsize=(6, 4.2), dpi=100)
-        _draw_paths(ax, f, start, steps, makers, f"{steps} steps on the {name} function")
+        _draw_paths(ax, f, start, steps, makers, f"{steps} steps on {title}")
         _save(fig, out / f"optim_{name}.png")
         plt.close(fig)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), dpi=100)
-    for ax, name in zip(axes, PATHS):
-        f, start, steps, _ = PATHS[name]
-        _draw_paths(ax, f, start, steps, ADAM_PATHS, f"{name}: {steps} steps")
+    finals = [_draw_paths(ax, f, start, steps, ADAM_PATHS, f"{steps} steps on {title}")
+              for ax, (f, title, start, steps, _) in zip(axes, PATHS.values())]
     _save(fig, out / "optim_adam.png")
     plt.close(fig)
+    table = ["| optimizer | " + " | ".join(f"loss on {t[1]}" for t in PATHS.values()) + " |",
+             "| --- | ---: | ---: |"]
+    table += [f"| {name} | " + " | ".join(f"{final[name]:.2g}" for final in finals) + " |"
+              for name in ADAM_PATHS]
+    (out / "optim_adam_table.md").write_text("\n".join(table) + "\n")
 
     corrected, raw = bias_ratios()
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
