@@ -62,6 +62,24 @@ $(GEN)/sine_fit.png $(GEN)/sine.json &: $(SINE_DEPS) | env
 $(GEN)/sine_unit.json: $(SINE_DEPS) | env
 	$(PY) -m micrograd.sine --init unit --seeds 0 1 --name sine_unit --no-plot --out $(GEN)
 
+# Chapter 8: optimizer paths on 2-D functions, the sine race, the moons. Each
+# group reruns only when the code it depends on changed.
+OPTIM_DEPS := micrograd/engine.py micrograd/nn.py micrograd/optim.py micrograd/moons.py micrograd/race.py
+OPTIM_PATHS := $(addprefix $(GEN)/,optim_ravine.png optim_scaled.png optim_adam.png optim_adam_table.md optim_bias.png optim_adamw.png)
+OPTIM_RACE := $(addprefix $(GEN)/,optim_race.json optim_race.png optim_race_table.md optim_race_setup.md)
+MOONS := $(addprefix $(GEN)/,moons.json moons.png moons_table.md)
+figures: $(OPTIM_PATHS) $(OPTIM_RACE) $(MOONS)
+
+$(OPTIM_PATHS) &: $(OPTIM_DEPS) | env
+	$(PY) -m micrograd.race paths --out $(GEN)
+
+# 600 epochs, not chapter 6's 2000, and three seeds: the race must stay cheap.
+$(OPTIM_RACE) &: $(OPTIM_DEPS) | env
+	$(PY) -m micrograd.race sine --seeds 0 1 2 --epochs 600 --expect Adam --out $(GEN)
+
+$(MOONS) &: $(OPTIM_DEPS) | env
+	$(PY) -m micrograd.race moons --out $(GEN)
+
 # KaTeX typesets the book's math at build time; package-lock.json pins it.
 katex: node_modules/.package-lock.json
 

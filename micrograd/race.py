@@ -85,7 +85,7 @@ MOONS_EPOCHS = 100
 MOON_OPTIMIZERS: dict[str, Callable[[list], Optimizer]] = {
     "SGD": lambda params: SGD(params, lr=1.0),
     "SGD, momentum 0.9": lambda params: SGD(params, lr=0.1, momentum=0.9),
-    "RMSprop": lambda params: RMSprop(params, lr=0.01),
+    "RMSprop": lambda params: RMSprop(params, lr=0.03),
     "Adam": lambda params: Adam(params, lr=0.05),
 }
 LOSSES = {"hinge": hinge_loss, "logistic": logistic_loss}
@@ -94,7 +94,7 @@ LOSSES = {"hinge": hinge_loss, "logistic": logistic_loss}
 def moons_one(name: str, loss_name: str, seed: int = 0, epochs: int = MOONS_EPOCHS) -> dict:
     """Train MLP(2, [16, 16, 1]) on the moons; losses, accuracies and the final model."""
     xs, ys = make_moons(100, noise=0.1, seed=seed)
-    model = MLP(2, [16, 16, 1], rng=random.Random(seed))
+    model = MLP(2, [16, 16, 1], init="unit", rng=random.Random(seed))  # as in the demo
     params = model.parameters()
     optimizer = MOON_OPTIMIZERS[name](params)
     schedule = LinearLR(optimizer, 1.0, 0.1, total_iters=max(epochs - 1, 1))
@@ -402,7 +402,8 @@ def moons(args: argparse.Namespace) -> dict:
     shown = [r for r in runs if (r["name"], r["loss"]) in SHOWN_MOONS]
     results["shown"] = {f"{r['name']} {r['loss']}": r["final_accuracy"] for r in shown}
     results["verdict"] = (
-        f"{len(perfect)} of the {len(runs)} runs classify every training point "
+        f"{len(perfect)} of the {len(runs)} runs "
+        f"{'classifies' if len(perfect) == 1 else 'classify'} every training point "
         f"correctly after {MOONS_EPOCHS} steps. The figure shows "
         + " and ".join(f"{r['name']} with the {r['loss']} loss "
                        f"({r['final_accuracy']:.0%})" for r in shown) + ".")

@@ -292,6 +292,13 @@ def test_the_moons_helpers_say_what_is_wrong(call, message):
         call()
 
 
+def test_nesterov_diverges_on_the_ravine_where_momentum_converges():
+    from micrograd.race import path, ravine
+    ends = {nesterov: path(lambda p: SGD(p, lr=0.02, momentum=0.8, nesterov=nesterov),
+                           ravine, (-4.0, -3.0), 50)[-1] for nesterov in (False, True)}
+    assert math.hypot(*ends[False]) < 0.1 and math.hypot(*ends[True]) > 1e3
+
+
 def test_accuracy_counts_scores_with_the_labels_sign():
     assert accuracy([Value(2.0), Value(-1.0), Value(0.5)], [1, -1, -1]) == 2 / 3
 # ~/~ end
