@@ -75,7 +75,7 @@ $(OPTIM_PATHS) &: $(OPTIM_DEPS) | env
 
 # 600 epochs, not chapter 6's 2000, and three seeds: the race must stay cheap.
 $(OPTIM_RACE) &: $(OPTIM_DEPS) | env
-	$(PY) -m micrograd.race sine --seeds 0 1 2 --epochs 600 --expect Adam --out $(GEN)
+	$(PY) -m micrograd.race sine --seeds 0 1 2 --epochs 600 --expect Adam --expect-last SGD --out $(GEN)
 
 $(MOONS) &: $(OPTIM_DEPS) | env
 	$(PY) -m micrograd.race moons --out $(GEN)

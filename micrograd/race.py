@@ -58,10 +58,10 @@ SINE_Y = [math.sin(x) for x in SINE_X]
 TARGET_MSE = 0.0006
 END_FACTOR = 0.0025  # chapter 6: from 0.2 down to 0.0005
 CONTENDERS: dict[str, Callable[[list], Optimizer]] = {
-    "SGD": lambda params: SGD(params, lr=0.2),
-    "SGD, momentum 0.9": lambda params: SGD(params, lr=0.05, momentum=0.9),
-    "RMSprop": lambda params: RMSprop(params, lr=0.003),
-    "Adam": lambda params: Adam(params, lr=0.01),
+    "SGD": lambda params: SGD(params, lr=0.4),
+    "SGD, momentum 0.9": lambda params: SGD(params, lr=0.1, momentum=0.9),
+    "RMSprop": lambda params: RMSprop(params, lr=0.01),
+    "Adam": lambda params: Adam(params, lr=0.03),
 }
 
 
@@ -425,6 +425,7 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--epochs", type=int, default=600)
     parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2))
     parser.add_argument("--expect", help="fail unless this optimizer wins the sine race")
+    parser.add_argument("--expect-last", help="fail unless this one comes last")
     parser.add_argument("--out", type=Path, default=Path("."))
     args = parser.parse_args(argv)
     if args.epochs < 2:
@@ -442,6 +443,11 @@ def main(argv: list[str] | None = None) -> dict | None:
         if args.expect and winner != args.expect:
             raise SystemExit(f"the chapter says {args.expect} wins the sine race, but "
                              f"the data say {winner}: {results['verdict']}")
+        last = max(results["summary"], key=lambda n: results["summary"][n]["median_final_mse"]
+                   if results["summary"][n]["median_final_mse"] is not None else math.inf)
+        if args.expect_last and last != args.expect_last:
+            raise SystemExit(f"the chapter says {args.expect_last} comes last in the sine "
+                             f"race, but the data say {last}")
         results["winner"] = winner
         setup, table = race_tables(results)
         (args.out / "optim_race_setup.md").write_text(setup)
