@@ -227,7 +227,8 @@ def test_linear_lr_reproduces_chapter_6s_schedule():
 
 @pytest.mark.parametrize("make, error, message", [
     (lambda p: SGD([]), ValueError, "empty parameter list"),
-    (lambda p: SGD([p, 1.5]), TypeError, r"parameter 1 is 1\.5 \(float\); expected an object with \.data and \.grad"),
+    (lambda p: SGD([p, 1.5]), TypeError,
+     r"parameter 1 is 1\.5 \(float\); expected an object with \.data and \.grad"),
     (lambda p: SGD(p), TypeError, "got one Value; pass a list"),
     (lambda p: SGD(MLP(1, [1])), TypeError, r"got a MLP; pass model\.parameters\(\)"),
     (lambda p: SGD(3), TypeError, "iterable of parameters, got 3"),
@@ -240,7 +241,8 @@ def test_linear_lr_reproduces_chapter_6s_schedule():
     (lambda p: SGD([p], momentum=0.9, dampening=0.1, nesterov=True), ValueError,
      "zero dampening"),
     (lambda p: RMSprop([p], eps=-1e-8), ValueError, "Invalid eps"),
-    (lambda p: RMSprop([p], alpha=1.0), ValueError, r"Invalid alpha: 1\.0; expected 0 <= alpha < 1"),
+    (lambda p: RMSprop([p], alpha=1.0), ValueError,
+     r"Invalid alpha: 1\.0; expected 0 <= alpha < 1"),
     (lambda p: Adam([p], betas=(0.9, 1.0)), ValueError, "Invalid beta2: 1.0"),
     (lambda p: Adam([p], betas=(-0.1, 0.999)), ValueError, "Invalid beta1"),
     (lambda p: Adam([p], betas=0.9), TypeError, r"betas must be a pair"),
