@@ -301,6 +301,15 @@ def test_nesterov_diverges_on_the_ravine_where_momentum_converges():
     assert math.hypot(*ends[False]) < 0.1 and math.hypot(*ends[True]) > 1e3
 
 
+def test_the_uncorrected_adam_step_is_as_the_bias_figure_says():
+    from micrograd.race import bias_ratios
+    corrected, raw = bias_ratios()
+    assert all(math.isclose(c, 1.0, rel_tol=1e-7) for c in corrected)
+    peak = max(range(len(raw)), key=raw.__getitem__)
+    assert math.isclose(raw[0], 0.1 / math.sqrt(0.001), rel_tol=1e-6)  # about 3.2
+    assert 6.4 < raw[peak] < 6.7 and 9 <= peak + 1 <= 15 and raw[999] < 1.5
+
+
 def test_accuracy_counts_scores_with_the_labels_sign():
     assert accuracy([Value(2.0), Value(-1.0), Value(0.5)], [1, -1, -1]) == 2 / 3
 # ~/~ end
