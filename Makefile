@@ -20,7 +20,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures sine sine-unit plots graphs learning-figures tensor-figures katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch test quick drift figures sine sine-unit plots graphs learning-figures tensor-figures optim-figures katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -58,7 +58,7 @@ drift: env
 # changed, so `make serve` starts at once from the last results.
 STAMP = $(PY) tools/stamp.py $(if $(PREVIEW),--keep-existing)
 
-figures: sine sine-unit plots graphs learning-figures tensor-figures
+figures: sine sine-unit plots graphs learning-figures tensor-figures optim-figures
 
 SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
 sine: | env
@@ -99,6 +99,20 @@ TENSOR_DEPS := micrograd/engine.py micrograd/gradcheck.py micrograd/sine.py micr
 tensor-figures: | env
 	$(STAMP) tensor --deps $(TENSOR_DEPS) --outputs $(GEN)/spiral.png $(GEN)/tensor.json -- \
 	  $(PY) -m micrograd.tensor_fit --out $(GEN)
+
+# Chapter 8: optimizer paths on 2-D functions, the sine race (600 epochs, not
+# chapter 6's 2000, and three seeds: the race must stay cheap), the moons.
+OPTIM_DEPS := micrograd/engine.py micrograd/nn.py micrograd/optim.py micrograd/moons.py micrograd/race.py
+OPTIM_PATHS := $(addprefix $(GEN)/,optim_ravine.png optim_scaled.png optim_adam.png optim_adam_table.md optim_bias.png optim_adamw.png)
+OPTIM_RACE := $(addprefix $(GEN)/,optim_race.json optim_race.png optim_race_table.md optim_race_setup.md)
+MOONS := $(addprefix $(GEN)/,moons.json moons.png moons_table.md)
+optim-figures: | env
+	$(STAMP) optim-paths --deps $(OPTIM_DEPS) --outputs $(OPTIM_PATHS) -- \
+	  $(PY) -m micrograd.race paths --out $(GEN)
+	$(STAMP) optim-race --deps $(OPTIM_DEPS) --outputs $(OPTIM_RACE) -- \
+	  $(PY) -m micrograd.race sine --seeds 0 1 2 --epochs 600 --expect Adam --expect-last SGD --out $(GEN)
+	$(STAMP) moons --deps $(OPTIM_DEPS) --outputs $(MOONS) -- \
+	  $(PY) -m micrograd.race moons --out $(GEN)
 
 # KaTeX typesets the book's math at build time; package-lock.json pins it.
 katex: node_modules/.package-lock.json
