@@ -459,7 +459,7 @@ def test_runner_in_dark_mode_and_from_disk(site: Path, server: str, browser: Bro
 
 
 def test_chapter_notebooks(site: Path) -> None:
-    """Every page with runnable blocks links a valid notebook holding a cell per block."""
+    """Every page with runnable blocks links a valid notebook with at least a cell per block."""
     import nbformat
 
     linked = 0
@@ -474,6 +474,6 @@ def test_chapter_notebooks(site: Path) -> None:
         notebook = nbformat.read(html_file.parent / link[1], as_version=4)
         nbformat.validate(notebook)
         cells = [c for c in notebook.cells if c.cell_type == "code"]
-        assert len(cells) == blocks, f"{link[1]}: {len(cells)} code cells for {blocks} blocks"
+        assert len(cells) >= blocks, f"{link[1]}: {len(cells)} code cells for {blocks} blocks"
         linked += 1
     assert linked >= 5, f"only {linked} pages link a notebook"

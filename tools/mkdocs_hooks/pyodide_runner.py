@@ -34,7 +34,7 @@ import logging
 import re
 import sys
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.hooks.pyodide_runner")
@@ -72,14 +72,25 @@ class Runnable:
     code: str = ""  # what runs: prompts stripped, expected output dropped
     want: str = ""  # an example's expected output, all of it, in order
     needs: str = ""  # what the page's Python lacks for it ("NumPy"), or ""
+    # Notebook cells: the statements up to and including each one the book shows output for.
+    cells: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.kind == "example":
             examples = doctest.DocTestParser().get_examples(self.text)
             self.code = "".join(e.source for e in examples)
             self.want = "".join(e.want for e in examples)
+            code = ""
+            for example in examples:
+                code += example.source
+                if example.want:
+                    self.cells.append((code, example.want))
+                    code = ""
+            if code:
+                self.cells.append((code, ""))
         else:
             self.code = self.text
+            self.cells = [(self.text, "")]
         missing = [UNAVAILABLE[m] for m in IMPORT.findall(self.code) if m in UNAVAILABLE]
         self.needs = " and ".join(dict.fromkeys(missing))
 
@@ -221,21 +232,25 @@ def notebook(src_uri: str, title: str, blocks: list[Runnable]) -> str:
 
     cells = [v4.new_markdown_cell(
         f"# {title}\n\nThe code of the chapter `{src_uri}` of *micrograd — the book that builds "
-        "an autodiff engine*, one cell per example, in the chapter's order. The cells import the "
+        "an autodiff engine*: its examples and runnable listings, in the chapter's order, each "
+        "`>>>` example cut into cells that end where the book shows output. The cells import the "
         "book's `micrograd` package: in a clone of the book's repository, `pip install .` "
         "installs it (it needs only the standard library).", id="title")]
-    section = None
-    for n, block in enumerate(blocks, 1):
+    section, n = None, 0
+    for block in blocks:
         if block.heading and block.heading != section:
             section = block.heading
-            cells.append(v4.new_markdown_cell(f"## {section}", id=f"section-{n}"))
-        if block.kind == "example" and block.want.strip():
-            source = block.code.rstrip("\n")
-            shown = "\n".join("# " + line if line else "#" for line in block.want.rstrip("\n").split("\n"))
-            source += "\n\n# The book shows:\n" + shown
-        else:
-            source = block.code.rstrip("\n")
-        cells.append(v4.new_code_cell(source, id=f"cell-{n}"))
+            cells.append(v4.new_markdown_cell(f"## {section}", id=f"section-{len(cells)}"))
+        for code, want in block.cells:
+            n += 1
+            source = code.rstrip("\n")
+            metadata = {}
+            if want:
+                shown = "\n".join(f"# {line}".rstrip() for line in want.rstrip("\n").split("\n"))
+                source += "\n# The book shows:\n" + shown
+                if want.startswith("Traceback (most recent call last)"):
+                    metadata = {"tags": ["raises-exception"]}  # "Run all" goes on past it
+            cells.append(v4.new_code_cell(source, id=f"cell-{n}", metadata=metadata))
     book = v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})

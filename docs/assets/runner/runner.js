@@ -72,7 +72,7 @@
     } else if (block && m.type === "done") {
       runs.delete(m.id);
       if (!block.out.childNodes.length) write(block, "note", "(no output)\n");
-      setState(block, m.ok ? "done" : "error", m.ok ? "Done." : "Done, with an error (above).");
+      setState(block, m.ok ? "done" : "error", m.ok ? "Done." : "Done; it raised an error (see the output).");
     }
   }
 
