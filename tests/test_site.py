@@ -325,6 +325,34 @@ def watch(page, server: str, problems: list[str], where: str) -> list[str]:
     return requested
 
 
+def contrast(foreground: str, background: str) -> float:
+    """WCAG's contrast ratio of two CSS rgb() colours: 1 (none) to 21 (black on white)."""
+    def relative(colour: str) -> float:
+        channels = [int(x) / 255 for x in re.findall(r"\d+", colour)[:3]]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((relative(foreground), relative(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def output_colour_problems(page, block, scheme: str) -> list[str]:
+    """Run stdout, stderr and a value in a block; each must be legible on the output's background."""
+    edit(block, "import sys\nprint('out')\nprint('err', file=sys.stderr)\n6 * 7")
+    run_block(page, block)
+    colours = page.evaluate("""el => {
+        const out = el.querySelector('.runner-output');
+        const bg = getComputedStyle(out).backgroundColor;
+        return Array.from(out.querySelectorAll('span'), s => [s.className, getComputedStyle(s).color, bg]);
+    }""", block.element_handle())
+    kinds = {kind for kind, _, _ in colours}
+    problems = [f"output of kind {kind} missing ({scheme})"
+                for kind in ("runner-stdout", "runner-stderr", "runner-value") if kind not in kinds]
+    problems += [f"{kind} text {colour} on {background} is not legible in the {scheme} scheme "
+                 f"(contrast {contrast(colour, background):.1f}, want at least 4.5)"
+                 for kind, colour, background in colours if contrast(colour, background) < 4.5]
+    return problems
+
+
 def run_block(page, block, timeout_s: float = 60) -> str:
     """Press Run under a block, wait until it finishes, and return what it printed."""
     block.locator(".runner-run").click()
@@ -410,6 +438,7 @@ def test_examples_run_in_the_page(server: str, browser: Browser) -> None:
         assert "Stopped" in block.locator(".runner-output").inner_text()
         edit(block, "print('back')")
         assert run_block(page, block).strip() == "back"
+        problems += output_colour_problems(page, block, "light")
         page.wait_for_timeout(300)  # let any late console message arrive
     finally:
         page.close()
@@ -434,16 +463,7 @@ def test_runner_in_dark_mode_and_from_disk(site: Path, server: str, browser: Bro
         block = page.locator("div.runner[data-runner-kind]").first
         edit(block, "import sys\nprint('out')\nprint('err', file=sys.stderr)\n6 * 7")
         run_block(page, block)
-        colours = page.evaluate("""el => {
-            const out = el.querySelector('.runner-output');
-            const bg = getComputedStyle(out).backgroundColor;
-            return Array.from(out.querySelectorAll('span'),
-                              s => [s.className, getComputedStyle(s).color, bg]);
-        }""", block.element_handle())
-        assert {c for c, _, _ in colours} >= {"runner-stdout", "runner-stderr", "runner-value"}, colours
-        for kind, colour, background in colours:
-            if abs(luminance(colour) - luminance(background)) < 0.4:
-                problems.append(f"{kind} text {colour} on {background} is not legible in the dark scheme")
+        problems += output_colour_problems(page, block, "dark")
     finally:
         page.close()
     page = browser.new_page()
