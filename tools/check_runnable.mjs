@@ -73,7 +73,7 @@ for (const { page, blocks } of found) {
 for (const failure of failed) console.error(`FAILED ${failure}\n`);
 for (const skip of skipped) console.log(`skipped ${skip}`);
 const seconds = (t) => (t / 1000).toFixed(1);
-console.log(`Runnable blocks in Pyodide ${pyodide.version}: ${found.length} pages, `
+console.log(`Runnable blocks in Pyodide ${pyodide.version}: ${found.length} files, `
             + `Pyodide loaded in ${seconds(loaded - started)} s, blocks ran in ${seconds(Date.now() - loaded)} s.`);
 console.log(`${passed} passed, ${failed.length} failed, ${skipped.length} skipped`);
 process.exit(failed.length ? 1 : 0);
