@@ -162,6 +162,7 @@
     bar.append(block.run, block.stop, block.edit, block.reset, block.status);
     el.append(bar, block.out);
     block.stop.disabled = runs.size === 0;
+    if (location.protocol === "file:") block.run.title = FROM_DISK;
     block.run.addEventListener("click", () => run(block));
     block.stop.addEventListener("click", () => endWorker("Stopped: Python was shut down, and with " +
       "it everything this page had defined. Run starts it again."));
