@@ -4,6 +4,7 @@
 #   make test       tangle, then run every test (the book's examples included)
 #   make quick      the fast loop: tangle and test, skipping the slow runs
 #   make drift      check that micrograd/ and tests/ are exactly what the book says
+#   make runnable   run every example the site can run, in Pyodide under Node
 #   make serve      live preview of the book while you edit
 #   make stitch     carry hand edits of tangled files back into the chapters
 #   make bench      benchmarks (see the chapter "Making it fast")
@@ -20,7 +21,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift figures sine sine-unit plots graphs learning-figures tensor-figures katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch test quick drift runnable figures sine sine-unit plots graphs learning-figures tensor-figures optim-figures katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -43,7 +44,7 @@ stitch: env
 
 # Every test: the engine, the book's examples, the full sine fit, the site in
 # Chromium (which needs the figures, the benchmark results, KaTeX and the browser).
-test: env tangle figures bench-results katex browser
+test: env tangle figures bench-results katex browser runnable
 	$(PY) -m pytest
 
 quick: env tangle katex graphs
@@ -52,13 +53,17 @@ quick: env tangle katex graphs
 drift: env
 	$(PY) tools/check_drift.py
 
+# Every block the site lets a reader run, run in Pyodide under Node (no browser).
+runnable: env tangle katex
+	PYTHON=$(PY) node tools/check_runnable.mjs
+
 # Figures and results are rebuilt only when the *content* of their inputs
 # changed: tools/stamp.py hashes them (a pull or checkout changes file times,
 # not content). PREVIEW=1 keeps existing outputs even when their inputs
 # changed, so `make serve` starts at once from the last results.
 STAMP = $(PY) tools/stamp.py $(if $(PREVIEW),--keep-existing)
 
-figures: sine sine-unit plots graphs learning-figures tensor-figures
+figures: sine sine-unit plots graphs learning-figures tensor-figures optim-figures
 
 SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
 sine: | env
@@ -100,7 +105,22 @@ tensor-figures: | env
 	$(STAMP) tensor --deps $(TENSOR_DEPS) --outputs $(GEN)/spiral.png $(GEN)/tensor.json -- \
 	  $(PY) -m micrograd.tensor_fit --out $(GEN)
 
-# KaTeX typesets the book's math at build time; package-lock.json pins it.
+# Chapter 8: optimizer paths on 2-D functions, the sine race (600 epochs, not
+# chapter 6's 2000, and three seeds: the race must stay cheap), the moons.
+OPTIM_DEPS := micrograd/engine.py micrograd/nn.py micrograd/optim.py micrograd/moons.py micrograd/race.py
+OPTIM_PATHS := $(addprefix $(GEN)/,optim_ravine.png optim_scaled.png optim_adam.png optim_adam_table.md optim_bias.png optim_adamw.png)
+OPTIM_RACE := $(addprefix $(GEN)/,optim_race.json optim_race.png optim_race_table.md optim_race_setup.md)
+MOONS := $(addprefix $(GEN)/,moons.json moons.png moons_table.md)
+optim-figures: | env
+	$(STAMP) optim-paths --deps $(OPTIM_DEPS) --outputs $(OPTIM_PATHS) -- \
+	  $(PY) -m micrograd.race paths --out $(GEN)
+	$(STAMP) optim-race --deps $(OPTIM_DEPS) --outputs $(OPTIM_RACE) -- \
+	  $(PY) -m micrograd.race sine --seeds 0 1 2 --epochs 600 --expect Adam --expect-last SGD --out $(GEN)
+	$(STAMP) moons --deps $(OPTIM_DEPS) --outputs $(MOONS) -- \
+	  $(PY) -m micrograd.race moons --out $(GEN)
+
+# KaTeX typesets the book's math at build time; Pyodide runs the examples in the
+# reader's browser. package-lock.json pins both.
 katex: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json

@@ -282,3 +282,218 @@ def test_internal_links_resolve(site: Path) -> None:
             elif anchor and resolved.suffix == ".html" and unquote(anchor) not in parsed[resolved].ids:
                 broken.append(f"{html_file.relative_to(site)}: {target} (no such anchor)")
     assert not broken, "broken links:\n  " + "\n  ".join(sorted(set(broken)))
+
+
+# --- Running the examples in the page (docs/assets/runner/, tools/mkdocs_hooks/pyodide_runner.py)
+
+RUN_PAGE = "01-value.html"  # a chapter whose first runnable block is a >>> example
+TIMING = ROOT / ".artifacts" / "runner-timing.json"
+# A training loop that prints as it goes, for a few seconds, with the package's Value only.
+TRAINING = """\
+import time
+from micrograd import Value
+w = Value(0.0)
+for step in range(1, 41):
+    loss = (w * 2.0 - 3.0) ** 2
+    w.grad = 0.0
+    loss.backward()
+    w.data -= 0.02 * w.grad
+    print(f"step {step} loss {loss.data:.4f}")
+    start = time.perf_counter()
+    while time.perf_counter() - start < 0.05:
+        pass
+round(w.data, 2)
+"""
+
+
+def watch(page, server: str, problems: list[str], where: str) -> list[str]:
+    """Record what a page requests, and what goes wrong on it, as test_page_in_browser does."""
+    requested: list[str] = []
+    own = server + "/"
+
+    def request(r) -> None:
+        requested.append(r.url)
+        if not r.url.startswith((own, "data:", "blob:", "about:")):
+            problems.append(f"{where}: request outside the site: {r.url}")
+
+    page.on("request", request)
+    page.on("requestfailed", lambda r: problems.append(f"{where}: request failed: {r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{where}: HTTP {r.status}: {r.url}"))
+    page.on("console", lambda m: m.type == "error"
+            and problems.append(f"{where}: console error: {m.text} at {m.location.get('url')}"))
+    page.on("pageerror", lambda e: problems.append(f"{where}: JavaScript error: {e}"))
+    return requested
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG's contrast ratio of two CSS rgb() colours: 1 (none) to 21 (black on white)."""
+    def relative(colour: str) -> float:
+        channels = [int(x) / 255 for x in re.findall(r"\d+", colour)[:3]]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((relative(foreground), relative(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def output_colour_problems(page, block, scheme: str) -> list[str]:
+    """Run stdout, stderr and a value in a block; each must be legible on the output's background."""
+    edit(block, "import sys\nprint('out')\nprint('err', file=sys.stderr)\n6 * 7")
+    run_block(page, block)
+    colours = page.evaluate("""el => {
+        const out = el.querySelector('.runner-output');
+        const bg = getComputedStyle(out).backgroundColor;
+        return Array.from(out.querySelectorAll('span'), s => [s.className, getComputedStyle(s).color, bg]);
+    }""", block.element_handle())
+    kinds = {kind for kind, _, _ in colours}
+    problems = [f"output of kind {kind} missing ({scheme})"
+                for kind in ("runner-stdout", "runner-stderr", "runner-value") if kind not in kinds]
+    problems += [f"{kind} text {colour} on {background} is not legible in the {scheme} scheme "
+                 f"(contrast {contrast(colour, background):.1f}, want at least 4.5)"
+                 for kind, colour, background in colours if contrast(colour, background) < 4.5]
+    return problems
+
+
+def run_block(page, block, timeout_s: float = 60) -> str:
+    """Press Run under a block, wait until it finishes, and return what it printed."""
+    block.locator(".runner-run").click()
+    page.wait_for_function("el => ['done', 'error', 'stopped'].includes(el.dataset.runnerState)",
+                           arg=block.element_handle(), timeout=timeout_s * 1000)
+    return block.locator(".runner-output").inner_text()
+
+
+def edit(block, code: str) -> None:
+    """Open the block's code area (if closed) and replace its code."""
+    if block.locator("textarea.runner-code").is_hidden():
+        block.locator(".runner-edit").click()
+    block.locator("textarea.runner-code").fill(code)
+
+
+def test_examples_run_in_the_page(server: str, browser: Browser) -> None:
+    """Run, streamed output, Stop, Reset, timing; all from 127.0.0.1, with no console error."""
+    import doctest
+    import json
+    import time
+
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requested = watch(page, server, problems, RUN_PAGE)
+    try:
+        page.goto(f"{server}/{RUN_PAGE}", wait_until="networkidle")
+        assert not [u for u in requested if "/assets/pyodide/" in u], \
+            "Pyodide was loaded before the first Run: it must load lazily"
+        blocks = page.locator("div.runner[data-runner-kind]")
+        assert blocks.count() > 0, f"{RUN_PAGE} has no runnable block"
+        assert page.locator(".runner-notebook a[download]").count() == 1, "no notebook link under the title"
+
+        # The first example: its output agrees with the book's, as doctest judges it.
+        example = page.locator("div.runner[data-runner-kind=example]").first
+        book_text = example.locator(".highlight code").inner_text()
+        want = "".join(e.want for e in doctest.DocTestParser().get_examples(book_text))
+        clicked = time.perf_counter()
+        got = run_block(page, example)
+        first_run_s = time.perf_counter() - clicked
+        ready_ms = page.evaluate("window.bookRunner.readyMs")
+        flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        assert doctest.OutputChecker().check_output(want, got + "\n", flags), \
+            f"the page's output differs from the book's:\n--- book\n{want}--- page\n{got}"
+        assert example.get_attribute("data-runner-state") in ("done", "error")
+
+        # A training loop streams its progress: lines appear while it still runs.
+        block = blocks.first
+        edit(block, TRAINING)
+        block.locator(".runner-run").click()
+        seen_while_running = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = block.get_attribute("data-runner-state")
+            text = block.locator(".runner-output").inner_text() if state == "running" else ""
+            if "step 1 " in text and "step 40 " not in text:
+                seen_while_running.append(text.count("\n"))
+            if state in ("done", "error"):
+                break
+            time.sleep(0.1)
+        out = block.locator(".runner-output").inner_text()
+        assert block.get_attribute("data-runner-state") == "done", out
+        assert "step 40 loss" in out and out.rstrip().endswith("1.5"), out
+        assert len(set(seen_while_running)) >= 2, \
+            f"progress did not stream: saw line counts {seen_while_running} while it ran"
+
+        # State is shared across the page; Reset forgets it.
+        edit(block, "secret = 42")
+        run_block(page, block)
+        second = blocks.nth(1) if blocks.count() > 1 else block
+        edit(second, "secret + 1")
+        assert run_block(page, second).strip() == "43"
+        block.locator(".runner-reset").click()
+        edit(block, "secret")
+        assert "NameError" in run_block(page, block)
+
+        # Stop ends a run that would never end, and Run starts Python again.
+        edit(block, "while True:\n    pass")
+        block.locator(".runner-run").click()
+        page.wait_for_function("el => el.dataset.runnerState === 'running'", arg=block.element_handle(),
+                               timeout=30_000)
+        block.locator(".runner-stop").click()
+        assert block.get_attribute("data-runner-state") == "stopped"
+        assert "Stopped" in block.locator(".runner-output").inner_text()
+        edit(block, "print('back')")
+        assert run_block(page, block).strip() == "back"
+        problems += output_colour_problems(page, block, "light")
+        page.wait_for_timeout(300)  # let any late console message arrive
+    finally:
+        page.close()
+    TIMING.parent.mkdir(parents=True, exist_ok=True)
+    TIMING.write_text(json.dumps({
+        "page": RUN_PAGE,
+        "worker_ready_ms": ready_ms,  # worker start to Python and the package loaded
+        "first_run_seconds": round(first_run_s, 2),  # click on Run to the example's output
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"first Run: Python ready in {ready_ms} ms, output after {first_run_s:.1f} s")
+    assert not problems, "\n  ".join(["problems while running examples:", *problems])
+    assert first_run_s < 30, f"the first Run took {first_run_s:.1f} s (budget: a few seconds on a laptop)"
+
+
+def test_runner_in_dark_mode_and_from_disk(site: Path, server: str, browser: Browser) -> None:
+    """Output is legible on the dark scheme; a page opened from disk says it needs http."""
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    watch(page, server, problems, f"{RUN_PAGE} (dark)")
+    try:
+        page.goto(f"{server}/{RUN_PAGE}", wait_until="networkidle")
+        block = page.locator("div.runner[data-runner-kind]").first
+        edit(block, "import sys\nprint('out')\nprint('err', file=sys.stderr)\n6 * 7")
+        run_block(page, block)
+        problems += output_colour_problems(page, block, "dark")
+    finally:
+        page.close()
+    page = browser.new_page()
+    try:
+        page.goto((site / RUN_PAGE).as_uri())
+        block = page.locator("div.runner[data-runner-kind]").first
+        block.locator(".runner-run").click()
+        note = block.locator(".runner-output").inner_text()
+        assert "served over http" in note and "make serve" in note, note
+    finally:
+        page.close()
+    assert not problems, "\n  ".join(problems)
+
+
+def test_chapter_notebooks(site: Path) -> None:
+    """Every page with runnable blocks links a valid notebook with at least a cell per block."""
+    import nbformat
+
+    linked = 0
+    for html_file in sorted(site.glob("*.html")):
+        text = html_file.read_text(encoding="utf-8")
+        blocks = len(re.findall(r'<div class="runner[" ]', text))
+        link = re.search(r'<p class="runner-notebook"><a href="([^"]+)" download>', text)
+        if not blocks:
+            assert not link, f"{html_file.name} links a notebook but has no runnable block"
+            continue
+        assert link, f"{html_file.name} has runnable blocks but no notebook link"
+        notebook = nbformat.read(html_file.parent / link[1], as_version=4)
+        nbformat.validate(notebook)
+        cells = [c for c in notebook.cells if c.cell_type == "code"]
+        assert len(cells) >= blocks, f"{link[1]}: {len(cells)} code cells for {blocks} blocks"
+        linked += 1
+    assert linked >= 5, f"only {linked} pages link a notebook"

@@ -313,6 +313,29 @@ def test_parameters_can_be_updated_in_place_and_zeroed_either_way():
     assert w.data is data and np.array_equal(w.data, [0.0, 0.0])
 
 
+@pytest.mark.parametrize("make", [
+    lambda ps: __import__("micrograd.optim").optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+    lambda ps: __import__("micrograd.optim").optim.RMSprop(ps, centered=True, momentum=0.5),
+    lambda ps: __import__("micrograd.optim").optim.Adam(ps, lr=0.05, amsgrad=True),
+    lambda ps: __import__("micrograd.optim").optim.AdamW(ps, lr=0.05, weight_decay=0.1),
+])
+@given(st.lists(st.floats(-3, 3), min_size=6, max_size=6))
+def test_every_optimizer_moves_a_tensor_as_it_moves_the_same_values(make, numbers):
+    from micrograd import Value
+    w = Tensor(np.array(numbers).reshape(3, 2))
+    values = [Value(x) for x in numbers]
+    on_tensor, on_values = make([w]), make(values)
+    for _ in range(3):
+        on_tensor.zero_grad()
+        on_values.zero_grad()
+        assert w.grad.shape == (3, 2) and not w.grad.any()
+        ((w * w * w).sum() + w.sum()).backward()
+        sum(v * v * v + v for v in values).backward()
+        on_tensor.step()
+        on_values.step()
+    assert np.allclose(w.data.ravel(), [v.data for v in values], rtol=1e-12, atol=1e-12)
+
+
 def test_construction_copies_converts_and_says_what_was_wrong():
     source = np.array([1, 2, 3])
     t = Tensor(source)

@@ -1,0 +1,108 @@
+"""The Run buttons' hook (tools/mkdocs_hooks/pyodide_runner.py), on small inputs.
+
+Which blocks a reader can run, what runs, what cannot run in the page, and the
+package zip. Not tangled from the book: these check the build, not the engine.
+The blocks really running in Pyodide are checked by `make runnable`
+(tools/check_runnable.mjs), and in a browser by tests/test_site.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("hook_pyodide_runner",
+                                              ROOT / "tools" / "mkdocs_hooks" / "pyodide_runner.py")
+runner = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = runner  # dataclasses look their module up there, as under MkDocs
+spec.loader.exec_module(runner)
+
+PAGE = '''\
+# A chapter
+
+## Examples
+
+```python
+>>> x = 2
+>>> x * 3
+6
+>>> int("a")
+Traceback (most recent call last):
+...
+ValueError: invalid literal for int() with base 10: 'a'
+```
+
+??? tip "Solution"
+    ```python
+    >>> print("indented")
+    indented
+    ```
+
+``` {.python #fragment}
+def not_run(): ...
+```
+
+``` {.python file=micrograd/x.py}
+also_not_run = 1
+```
+
+~~~markdown
+```python
+>>> "an example of Markdown, not an example"
+```
+~~~
+
+## Listings
+
+``` {.python .runnable}
+from micrograd import Value
+Value(1.0)
+```
+
+```python
+class Attempt:
+    pass
+```
+
+```python
+>>> import numpy as np
+>>> np.zeros(1)
+array([0.])
+```
+'''
+
+
+def test_finds_examples_and_runnable_listings_only() -> None:
+    blocks = runner.runnable_blocks(PAGE)
+    assert [(b.kind, b.line, b.heading) for b in blocks] == [
+        ("example", 5, "Examples"), ("example", 16, "Examples"),
+        ("listing", 37, "Listings"), ("listing", 42, "Listings"), ("example", 47, "Listings")]
+
+
+def test_an_example_runs_without_prompts_or_output() -> None:
+    first, indented = runner.runnable_blocks(PAGE)[:2]
+    assert first.code == 'x = 2\nx * 3\nint("a")\n'
+    assert first.want.startswith("6\nTraceback (most recent call last):\n")
+    assert first.cells == [('x = 2\nx * 3\n', "6\n"), ('int("a")\n', first.want[2:])]
+    assert indented.code == 'print("indented")\n' and indented.want == "indented\n"
+
+
+def test_what_the_page_cannot_run_is_named() -> None:
+    blocks = runner.runnable_blocks(PAGE)
+    assert [b.needs for b in blocks] == ["", "", "", "", "NumPy"]
+    note = runner.wrap(blocks[-1], "<div>code</div>")
+    assert "runner-unavailable" in note and "needs NumPy" in note and "<textarea" not in note
+    wrapped = runner.wrap(blocks[0], "<div>code</div>")
+    assert '<textarea class="runner-code"' in wrapped and "int(&quot;a&quot;)" in wrapped
+
+
+def test_the_package_zip_is_the_tangled_package_and_reproducible() -> None:
+    data = runner.package_zip()
+    assert data == runner.package_zip()
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "micrograd/__init__.py" in names and "micrograd/engine.py" in names
+    assert sorted(names) == sorted(f"micrograd/{p.name}" for p in (ROOT / "micrograd").glob("*.py"))
