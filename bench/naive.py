@@ -3,7 +3,7 @@
 A benchmark subject, not part of the package: the design of Karpathy's
 micrograd, in which every node carries a closure that knows how to push its
 gradient into its parents. The class below is shown in the chapter verbatim;
-tests/test_bench_facts.py checks that the two stay the same.
+tests/tooling/test_bench_facts.py checks that the two stay the same.
 """
 
 

@@ -11,6 +11,11 @@ its control".  When every such file is already byte for byte what the book
 tangles to, nothing would be lost: the wrapper says so and tangles with
 --force, which brings Entangled's record up to date.
 
+Nor is a record that names a file the checkout deleted (a tangled file
+moved or removed upstream): Entangled then crashes with FileNotFoundError.
+The wrapper rebuilds the record (`entangled reset`, which writes no code)
+and tangles again.
+
 Usage: python tools/tangle.py {tangle|stitch} [--force]
 """
 
@@ -25,6 +30,7 @@ from check_drift import ROOT, tangle_from_scratch
 
 ENTANGLED = Path(sys.executable).with_name("entangled")
 FLAGGED = re.compile(r"`([^`]+)` (?:changed outside|not managed by)")
+MISSING = re.compile(r"FileNotFoundError: (\S+)")
 
 
 def run(action: str, *args: str) -> tuple[str, bool]:
@@ -55,6 +61,12 @@ def main() -> int:
     action, *args = sys.argv[1:] or ["tangle"]
     output, failed = run(action, *args)
     sys.stdout.write(output)
+    if failed and action == "tangle" and (gone := MISSING.search(output)):
+        print(f"make tangle: Entangled's record names {gone[1]}, which is no longer here "
+              "(a git checkout moved or removed it); rebuilding the record and tangling again.")
+        run("reset")
+        output, failed = run(action, *args)
+        sys.stdout.write(output)
     if failed and action == "tangle" and only_stale_state(output):
         print("make tangle: the flagged files already match the book (Entangled's record "
               "was older than a git checkout); tangling with --force to update it.")

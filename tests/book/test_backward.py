@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/02-backward.md#tests/test_backward.py>>[init]
+# ~/~ begin <<docs/02-backward.md#tests/book/test_backward.py>>[init]
 """Tests for chapter 2, backward (generated from docs/02-backward.md)."""
 import math
 import sys

@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/01-value.md#tests/test_graph.py>>[init]
+# ~/~ begin <<docs/01-value.md#tests/book/test_graph.py>>[init]
 """Tests for chapter 1's drawings of a graph (generated from docs/01-value.md)."""
 import os
 import re

@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/03-gradcheck.md#tests/test_gradcheck.py>>[init]
+# ~/~ begin <<docs/03-gradcheck.md#tests/book/test_gradcheck.py>>[init]
 """Tests for chapter 3, checking gradients (generated from docs/03-gradcheck.md)."""
 import math
 

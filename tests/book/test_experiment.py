@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/appendix-experiment.md#tests/test_experiment.py>>[init]
+# ~/~ begin <<docs/appendix-experiment.md#tests/book/test_experiment.py>>[init]
 """Tests for the experiment script (generated from docs/appendix-experiment.md)."""
 import json
 import math

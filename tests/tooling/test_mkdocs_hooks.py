@@ -18,7 +18,7 @@ from types import ModuleType
 import pytest
 from mkdocs.exceptions import PluginError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOOKS = ROOT / "tools" / "mkdocs_hooks"
 
 

@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/07-fast.md#tests/test_kernels.py>>[init]
+# ~/~ begin <<docs/07-fast.md#tests/book/test_kernels.py>>[init]
 """Tests for chapter 7's additions: dense, batch, the one-node loss
 (generated from docs/07-fast.md)."""
 import math
@@ -84,7 +84,7 @@ def test_a_batch_gives_what_one_sample_at_a_time_gives(activation, sizes, xs, se
     for a, b in zip(batched.parameters(), single.parameters()):
         assert math.isclose(a.grad, b.grad, rel_tol=1e-12, abs_tol=1e-12)
 # ~/~ end
-# ~/~ begin <<docs/07-fast.md#tests/test_kernels.py>>[1]
+# ~/~ begin <<docs/07-fast.md#tests/book/test_kernels.py>>[1]
 
 
 @given(st.lists(st.tuples(small, small), min_size=1, max_size=20))

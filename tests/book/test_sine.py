@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/06-training.md#tests/test_sine.py>>[init]
+# ~/~ begin <<docs/06-training.md#tests/book/test_sine.py>>[init]
 """Tests for chapter 6, training (generated from docs/06-training.md)."""
 import math
 import random
@@ -91,7 +91,7 @@ def test_train_prints_the_loss_when_asked(capsys):
     assert capsys.readouterr().out == \
         f"epoch    2  loss {losses[1]:.4f}\nepoch    4  loss {losses[3]:.4f}\n"
 # ~/~ end
-# ~/~ begin <<docs/06-training.md#tests/test_sine.py>>[1]
+# ~/~ begin <<docs/06-training.md#tests/book/test_sine.py>>[1]
 
 
 @pytest.mark.slow

@@ -34,7 +34,7 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 SCREENSHOTS = ROOT / ".artifacts" / "screenshots"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -236,7 +236,7 @@ def test_code_map_lists_every_marker(site: Path) -> None:
     """Each `# ~/~ begin <<...>>[...]` marker in a tangled file leads back to the book."""
     code_map = (site / "code-map.html").read_text(encoding="utf-8")
     code_map = re.sub(r"<[^>]+>", "", code_map).replace("&lt;", "<").replace("&gt;", ">")
-    markers = {m.group(1) for path in [*ROOT.glob("micrograd/*.py"), *ROOT.glob("tests/*.py")]
+    markers = {m.group(1) for path in [*ROOT.glob("micrograd/*.py"), *ROOT.glob("tests/book/*.py")]
                for m in re.finditer(r"~/~ begin (<<[^>]+>>\[\w+\])", path.read_text(encoding="utf-8"))}
     missing = sorted(marker for marker in markers if marker not in code_map)
     assert not missing, "markers not on the code map page:\n  " + "\n  ".join(missing)

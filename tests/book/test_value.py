@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/01-value.md#tests/test_value.py>>[init]
+# ~/~ begin <<docs/01-value.md#tests/book/test_value.py>>[init]
 """Tests for chapter 1, the value and its graph (generated from docs/01-value.md)."""
 import math
 from fractions import Fraction

@@ -17,7 +17,7 @@ import pytest
 from micrograd import MLP, Value
 from micrograd.train import mse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 

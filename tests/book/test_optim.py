@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/08-optim.md#tests/test_optim.py>>[init]
+# ~/~ begin <<docs/08-optim.md#tests/book/test_optim.py>>[init]
 """Tests for chapter 8, optimizers (generated from docs/08-optim.md)."""
 import cmath
 import math

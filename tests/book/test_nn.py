@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/05-nn.md#tests/test_nn.py>>[init]
+# ~/~ begin <<docs/05-nn.md#tests/book/test_nn.py>>[init]
 """Tests for chapter 5, neurons, layers, MLP (generated from docs/05-nn.md)."""
 import math
 import random
@@ -41,7 +41,7 @@ def test_a_neuron_checks_its_inputs_match_its_weights():
     with pytest.raises(ValueError, match="a neuron with 1 weights needs 1 inputs, got 0"):
         neuron([Value(1.0)], Value(0.0), [])
 # ~/~ end
-# ~/~ begin <<docs/05-nn.md#tests/test_nn.py>>[1]
+# ~/~ begin <<docs/05-nn.md#tests/book/test_nn.py>>[1]
 
 
 def test_parameter_counts():

@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[init]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[init]
 """Tests for chapter 9, the tensor engine (generated from docs/09-tensor.md)."""
 import importlib
 import math
@@ -46,7 +46,7 @@ def test_gradcheck_catches_a_wrong_rule_even_on_square_matrices():
         gradcheck(bad_matmul, rng.normal(size=(3, 3)), rng.normal(size=(3, 3)))
     assert gradcheck(lambda a, b: a @ b, rng.normal(size=(3, 3)), rng.normal(size=(3, 3)))
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[1]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[1]
 
 
 @checks
@@ -70,7 +70,7 @@ def test_the_sigmoid_is_finite_and_correct_far_from_zero():
     s = Tensor([-800.0, 0.0, 800.0]).sigmoid().data
     assert s.tolist() == [0.0, 0.5, 1.0]
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[2]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[2]
 
 
 two_shapes = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3,
@@ -142,7 +142,7 @@ def test_bad_operands_and_powers_are_refused():
     with pytest.raises(ZeroDivisionError, match="infinite"):
         Tensor([0.0]) ** -1
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[3]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[3]
 
 
 @st.composite
@@ -185,7 +185,7 @@ def test_bad_axes_are_named():
     with pytest.raises(ValueError, match="max: axis 1.0 does not fit"):
         t.max(axis=1.0)
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[4]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[4]
 
 
 matmul_shapes = hnp.mutually_broadcastable_shapes(signature=np.matmul.signature,
@@ -220,7 +220,7 @@ def test_shapes_that_do_not_fit_matmul_are_named():
 def re_shape(shape):
     return str(shape).replace("(", r"\(").replace(")", r"\)")
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[5]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[5]
 
 
 @checks
@@ -242,7 +242,7 @@ def test_bad_shapes_are_named():
     with pytest.raises(ValueError, match=r"transpose\(0, 0\) is not an order"):
         Tensor(np.ones((2, 3))).transpose(0, 0)
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[6]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[6]
 
 
 @checks
@@ -266,7 +266,7 @@ def test_repeated_indices_accumulate():
     with pytest.raises(TypeError, match="cannot index a Tensor"):
         x[Tensor([0])]
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[7]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[7]
 
 
 def test_backward_has_the_semantics_of_value():
@@ -299,7 +299,7 @@ def test_backward_needs_no_recursion():
     y.sum().backward()
     assert np.array_equal(x.grad, np.ones(3))
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[8]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[8]
 
 
 def test_parameters_can_be_updated_in_place_and_zeroed_either_way():
@@ -365,7 +365,7 @@ def test_the_scalar_engine_does_not_import_numpy():
             "sys.exit('numpy' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[9]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[9]
 
 
 def test_the_tensor_network_starts_from_chapter_5s_weights():
@@ -396,7 +396,7 @@ def test_linear_and_mlp_check_their_arguments():
     assert layer(np.ones((5, 3))).shape == (5, 2)
     assert gradcheck(lambda x, w, b: x @ w + b, np.ones((5, 3)), layer.w.data, layer.b.data)
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[10]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[10]
 
 
 @checks
@@ -430,7 +430,7 @@ def test_cross_entropy_is_finite_for_huge_logits_and_checks_its_labels():
     with pytest.raises(ValueError, match=r"shapes \(2, 2\) and \(3,\)"):
         cross_entropy(Tensor(np.zeros((2, 2))), [0, 1, 1])
 # ~/~ end
-# ~/~ begin <<docs/09-tensor.md#tests/test_tensor.py>>[11]
+# ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[11]
 
 
 def test_the_spiral_is_learned_and_the_command_line_writes_its_results(tmp_path):

@@ -1,4 +1,4 @@
-# ~/~ begin <<docs/04-operations.md#tests/test_ops.py>>[init]
+# ~/~ begin <<docs/04-operations.md#tests/book/test_ops.py>>[init]
 """Tests for chapter 4, every operation (generated from docs/04-operations.md)."""
 import math
 
@@ -16,7 +16,7 @@ reals = floats(-10, 10)
 nonzero = reals.filter(lambda x: abs(x) > 0.1)
 positive = floats(0.05, 100)
 # ~/~ end
-# ~/~ begin <<docs/04-operations.md#tests/test_ops.py>>[1]
+# ~/~ begin <<docs/04-operations.md#tests/book/test_ops.py>>[1]
 
 
 @given(reals, reals)
@@ -25,7 +25,7 @@ def test_neg_and_sub(x, y):
     assert gradcheck(lambda a, b: a - b, [x, y])
     assert (Value(x) - y).data == x - y
 # ~/~ end
-# ~/~ begin <<docs/04-operations.md#tests/test_ops.py>>[2]
+# ~/~ begin <<docs/04-operations.md#tests/book/test_ops.py>>[2]
 
 
 @given(reals, nonzero)
@@ -37,7 +37,7 @@ def test_division_by_zero_names_the_operands():
     with pytest.raises(ZeroDivisionError, match=r"division by zero: 1\.0 / 0\.0"):
         Value(1.0) / 0
 # ~/~ end
-# ~/~ begin <<docs/04-operations.md#tests/test_ops.py>>[3]
+# ~/~ begin <<docs/04-operations.md#tests/book/test_ops.py>>[3]
 
 
 @given(reals, st.integers(-3, 4))
@@ -75,7 +75,7 @@ def test_power_rejects_what_has_no_real_derivative():
     z.backward()
     assert z.data == 1.0 and z._prev[0].grad == 0.0
 # ~/~ end
-# ~/~ begin <<docs/04-operations.md#tests/test_ops.py>>[4]
+# ~/~ begin <<docs/04-operations.md#tests/book/test_ops.py>>[4]
 
 
 @given(floats(-20, 20))
@@ -98,7 +98,7 @@ def test_log_of_a_non_positive_number(x):
     with pytest.raises(ValueError, match=f"log needs a positive number, got {x}"):
         Value(x).log()
 # ~/~ end
-# ~/~ begin <<docs/04-operations.md#tests/test_ops.py>>[5]
+# ~/~ begin <<docs/04-operations.md#tests/book/test_ops.py>>[5]
 
 
 @given(reals)
@@ -129,7 +129,7 @@ def test_squashing_functions_stay_finite_far_out(op, x):
     assert abs(y.data) == pytest.approx(1.0) or y.data == 0.0
     assert v.grad == 0.0
 # ~/~ end
-# ~/~ begin <<docs/04-operations.md#tests/test_ops.py>>[6]
+# ~/~ begin <<docs/04-operations.md#tests/book/test_ops.py>>[6]
 
 
 @given(reals, nonzero)

@@ -14,7 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("hook_pyodide_runner",
                                               ROOT / "tools" / "mkdocs_hooks" / "pyodide_runner.py")
 runner = importlib.util.module_from_spec(spec)
