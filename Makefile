@@ -3,7 +3,8 @@
 #   make            build everything: environment, tangle, figures, site
 #   make test       tangle, then run every test (the book's examples included)
 #   make quick      the fast loop: tangle and test, skipping the slow runs
-#   make drift      check that micrograd/ and tests/ are exactly what the book says
+#   make drift      check that micrograd/ and tests/book/ are exactly what the book says
+#   make test-oldest  the package's tests and the book's examples on Python 3.9
 #   make runnable   run every example the site can run, in Pyodide under Node
 #   make serve      live preview of the book while you edit
 #   make stitch     carry hand edits of tangled files back into the chapters
@@ -21,7 +22,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test quick drift runnable figures sine sine-unit plots graphs learning-figures tensor-figures optim-figures katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch test test-oldest quick drift runnable figures sine sine-unit plots graphs learning-figures tensor-figures optim-figures katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -52,6 +53,21 @@ quick: env tangle katex graphs
 
 drift: env
 	$(PY) tools/check_drift.py
+
+# The package's tests and the book's examples on the oldest Python the package
+# claims (requires-python >= 3.9), in a venv of their own; CI runs this too.
+OLDEST_PYTHON ?= $(shell ls -d $$HOME/.pyenv/versions/3.9*/bin/python3 /usr/bin/python3.9 \
+  /usr/local/bin/python3.9 2>/dev/null | head -n 1)
+OLDEST_VENV := .venv-oldest
+OLDEST_TOOLS := pytest==8.4.2 hypothesis==6.141.1 sybil==9.3.0 numpy==2.0.2 matplotlib==3.9.4 \
+  graphviz==0.21
+test-oldest: tangle
+	@test -n "$(OLDEST_PYTHON)" || { echo "make: no Python 3.9 found (the package claims >= 3.9);" \
+	  "set OLDEST_PYTHON=/path/to/python3.9" >&2; exit 1; }
+	test -x $(OLDEST_VENV)/bin/python || $(OLDEST_PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet $(OLDEST_TOOLS)
+	$(OLDEST_VENV)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 9), sys.version'
+	$(OLDEST_VENV)/bin/python -m pytest -m "not slow" -q tests/book docs
 
 # Every block the site lets a reader run, run in Pyodide under Node (no browser).
 runnable: env tangle katex
