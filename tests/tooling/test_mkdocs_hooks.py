@@ -237,3 +237,9 @@ def test_a_test_block_folds_under_a_summary_naming_its_tests() -> None:
     assert out[3:] == ["    ``` {.python file=tests/test_x.py}\n", "    def test_one_thing():\n",
                        "\n", "        pass\n", "    def test_another():\n", "        pass\n",
                        "    ```\n", "After.\n"]
+
+
+def test_a_test_block_after_the_open_check_marker_stays_open() -> None:
+    lines = ["<!-- open check -->\n", "``` {.python file=tests/book/test_x.py}\n",
+             "def test_one():\n", "    pass\n", "```\n"]
+    assert entangled.fold(lines, 1)[1] == '???+ example "Checks: one"\n\n'

@@ -239,13 +239,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 TEST_NAME = re.compile(r"^def test_(\w+)\(", re.M)
+OPEN_CHECK = "<!-- open check -->"
 
 
 def fold(lines: list[str], start: int) -> list[str]:
     """Put the test block opening at `start` into a collapsed admonition.
 
     Tests keep their strength but not the reader's attention: the summary
-    names the tests the block holds, and a click opens it.
+    names the tests the block holds, and a click opens it. A block right
+    after a line `<!-- open check -->` is shown open: the one representative
+    check a chapter keeps in view.
     """
     end = start + 1
     while end < len(lines) and not CLOSE.match(lines[end]):
@@ -254,7 +257,9 @@ def fold(lines: list[str], start: int) -> list[str]:
     what = "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
     summary = f"Checks: {what}" if names else "The test file's imports and helpers"
     body = ["    " + line if line.strip() else line for line in lines[start:end + 1]]
-    return [*lines[:start], f'??? example "{summary.replace(chr(34), chr(39))}"\n\n',
+    before = [line.strip() for line in lines[:start] if line.strip()]
+    kind = "???+" if before and before[-1] == OPEN_CHECK else "???"
+    return [*lines[:start], f'{kind} example "{summary.replace(chr(34), chr(39))}"\n\n',
             *body, *lines[end + 1:]]
 
 
