@@ -71,17 +71,31 @@ def neuron() -> tuple[Value, dict[Value, str]]:
     return o, names
 
 
+def compact(dot: str) -> str:
+    """A tall graph drawn with less space between its layers and nodes."""
+    return dot.replace('graph [rankdir="TB",', 'graph [rankdir="TB", ranksep="0.2", nodesep="0.15",', 1)
+
+
 @figure
 def neuron_forward() -> str:
     o, names = neuron()
-    return to_dot(o, rankdir="TB", show_grad=False, names=names)
+    return compact(to_dot(o, rankdir="TB", show_grad=False, names=names))
 
 
 @figure
 def neuron_backward() -> str:
     o, names = neuron()
     o.backward()
-    return to_dot(o, rankdir="TB", names=names)
+    return compact(to_dot(o, rankdir="TB", names=names))
+
+
+@figure
+def used_twice_backward() -> str:
+    a = Value(3.0)
+    p = a * a
+    L = p + a
+    L.backward()
+    return to_dot(L, names={a: "a", L: "L"})
 
 
 @figure

@@ -48,17 +48,18 @@ def finite_differences(path: Path) -> None:
         ax.loglog(hs, forward, ".", ms=3, color="tab:orange", label="forward difference")
         ax.loglog(hs, central, ".", ms=3, color="tab:blue", label="central difference")
         ref = np.array([1e-1, 1e-4])
-        ax.loglog(ref, 1.05 * ref, "--", color="tab:orange", lw=1, label="slope 1: error ∝ h")
-        ax.loglog(ref, 0.7 * ref ** 2, "--", color="tab:blue", lw=1, label="slope 2: error ∝ h²")
+        ax.loglog(ref, 8 * ref, "--", color="tab:orange", lw=1.5, zorder=3,
+                  label="slope 1: error ∝ h")
+        ax.loglog(ref, 8 * ref ** 2, "--", color="tab:blue", lw=1.5, zorder=3,
+                  label="slope 2: error ∝ h²")
         eps = np.finfo(float).eps
         ax.loglog(hs, eps * f(x) / hs, ":", color="grey", lw=1, label="round-off: ε·f(x)/h")
         ax.axvline(eps ** (1 / 3), color="tab:blue", lw=0.6, alpha=0.5)
         ax.text(eps ** (1 / 3) * 0.7, 1e-13, r"$h \approx \varepsilon^{1/3}$", color="tab:blue",
                 fontsize=8)
         ax.set_ylim(1e-14, 1)
-        ax.invert_xaxis()
-        ax.set_xlabel("step h (smaller to the right)")
-        ax.set_ylabel("|estimate − f′(x)|")
+        ax.set_xlabel("step h")
+        ax.set_ylabel("error of the estimate of the derivative")
         ax.set_title("f(x) = x³ at x = 0.7")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
         save(fig, path)
@@ -77,13 +78,14 @@ def activations(path: Path) -> None:
                 out.backward()
                 values.append(out.data)
                 slopes.append(v.grad)
-            ax.plot(xs, values, color="tab:blue", label=f"{titles[name]}(x)")
+            ax.plot(xs, values, color="tab:blue", label="the function")
             ax.plot(xs, slopes, color="tab:orange", ls="--", label="derivative, from backward()")
             ax.axhline(0, color="grey", lw=0.5)
             ax.axvline(0, color="grey", lw=0.5)
-            ax.set_title(titles[name])
-            ax.set_xlabel("x")
-            ax.legend(fontsize=7, loc="best", frameon=False)
+            ax.set_title(f"{titles[name]}(x)")
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, ["the function", "its derivative, from backward()"],
+                   loc="upper center", ncol=2, frameon=False, bbox_to_anchor=(0.5, -0.02))
         save(fig, path)
 
 
