@@ -171,6 +171,13 @@ def test_every_page_is_built(site: Path) -> None:
     assert built == PAGES
 
 
+def screenshot_first_graph(page, scheme: str) -> None:
+    """A screenshot of the page's first graph figure, for a person to look at."""
+    page.locator("figure.graph").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(400)  # let the header's scroll animation finish
+    page.screenshot(path=SCREENSHOTS / f"graph-{scheme}.png")
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_page_in_browser(name: str, site: Path, server: str, browser: Browser) -> None:
     problems: list[str] = []
@@ -189,9 +196,7 @@ def test_page_in_browser(name: str, site: Path, server: str, browser: Browser) -
         seen = page.evaluate(INSPECT_PAGE)
         page.screenshot(path=SCREENSHOTS / name.replace(".html", ".png"), full_page=True)
         if name == GRAPH_PAGE:
-            page.locator("figure.graph").first.scroll_into_view_if_needed()
-            page.wait_for_timeout(400)  # let the header's scroll animation finish
-            page.screenshot(path=SCREENSHOTS / "graph-light.png")
+            screenshot_first_graph(page, "light")
     finally:
         page.close()
     # The page again in the dark scheme. Material picks its palette from the
@@ -207,9 +212,7 @@ def test_page_in_browser(name: str, site: Path, server: str, browser: Browser) -
         if scheme != "slate":
             problems.append(f"the dark pass shows Material's {scheme!r} scheme, not 'slate'")
         if name == GRAPH_PAGE:
-            page.locator("figure.graph").first.scroll_into_view_if_needed()
-            page.wait_for_timeout(400)  # let the header's scroll animation finish
-            page.screenshot(path=SCREENSHOTS / "graph-dark.png")
+            screenshot_first_graph(page, "dark")
     finally:
         page.close()
 
