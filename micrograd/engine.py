@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from numbers import Real
 
+
 # ~/~ begin <<docs/01-value.md#engine-helpers>>[init]
 def _as_real(data: object) -> float:
     """`data` as a float, or a TypeError that says what was given instead."""

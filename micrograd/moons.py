@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Sequence
+from collections.abc import Sequence
 
 from micrograd.engine import Value
+
 
 # ~/~ begin <<docs/08-optim.md#moons-data>>[init]
 def make_moons(n: int = 100, noise: float = 0.1,

@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 import operator  # for chapter 7's batched kernel
 import random
+from collections.abc import Sequence
 from numbers import Real
-from typing import Sequence
 
 from micrograd.engine import Value, _relu, _sigmoid, _tanh
+
 
 # ~/~ begin <<docs/05-nn.md#nn-functions>>[init]
 def _identity(x: float) -> tuple[float, float]:

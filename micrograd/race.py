@@ -15,6 +15,7 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -250,10 +251,10 @@ def plot_paths(out: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
     for k, decay in enumerate((0.1, 1.0)):
-        ax.plot(decay_of_y(lambda p: Adam(p, lr=0.002, weight_decay=decay)),
+        ax.plot(decay_of_y(partial(Adam, lr=0.002, weight_decay=decay)),
                 color=f"C{k}", linestyle="--", linewidth=2 - k,
                 label=f"Adam + L2, weight decay {decay}")
-        ax.plot(decay_of_y(lambda p: AdamW(p, lr=0.002, weight_decay=decay)),
+        ax.plot(decay_of_y(partial(AdamW, lr=0.002, weight_decay=decay)),
                 color=f"C{k}", label=f"AdamW, weight decay {decay}")
     ax.set(xlabel="step", ylabel="y (ignored by the loss)",
            title="Weight decay on a weight the loss ignores")

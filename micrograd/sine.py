@@ -167,7 +167,8 @@ def _fit_quietly(job: tuple) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(prog="python -m micrograd.sine", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m micrograd.sine",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--epochs", type=int, default=2000)
     parser.add_argument("--lr-start", type=float, default=0.2)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 import random
 import reprlib
+from collections.abc import Sequence
 from numbers import Real
-from typing import Callable, Sequence
+from typing import Callable
 
 try:
     import numpy as np
@@ -21,6 +22,7 @@ except ImportError as err:
 
 from micrograd.engine import topological_order
 from micrograd.gradcheck import GradcheckError, step_size
+
 
 # ~/~ begin <<docs/09-tensor.md#tensor-helpers>>[init]
 def _what(data: object) -> str:
@@ -289,9 +291,10 @@ class Tensor:
                 raise ValueError("@ needs at least one axis on each side")
             z = a @ b
         except ValueError:
-            raise ValueError(f"shapes {a.shape} and {b.shape} do not fit @: it needs the last "
-                             f"axis of the left to match the second-to-last of the right (or "
-                             f"the only one), and the batch axes before them to broadcast") from None
+            raise ValueError(f"shapes {a.shape} and {b.shape} do not fit @: it needs "
+                             f"the last axis of the left to match the second-to-last of "
+                             f"the right (or the only one), and the batch axes before "
+                             f"them to broadcast") from None
         a2 = a[None, :] if a.ndim == 1 else a  # a vector on the left is a row
         b2 = b[:, None] if b.ndim == 1 else b  # a vector on the right is a column
     
@@ -420,7 +423,8 @@ def cross_entropy(logits: Tensor, labels: Sequence[int] | np.ndarray) -> Tensor:
         raise ValueError(f"cross_entropy needs logits of shape (N, C) and N labels, "
                          f"got shapes {logits.shape} and {labels.shape}")
     classes = logits.shape[1]
-    if labels.dtype.kind not in "iu" or labels.min(initial=0) < 0 or labels.max(initial=0) >= classes:
+    whole = labels.dtype.kind in "iu"
+    if not whole or labels.min(initial=0) < 0 or labels.max(initial=0) >= classes:
         raise ValueError(f"cross_entropy needs labels that are whole numbers from 0 "
                          f"to {classes - 1}, got {reprlib.repr(labels.tolist())}")
     rows = np.arange(len(labels))

@@ -12,12 +12,13 @@ import math
 import random
 import statistics
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from micrograd.sine import SIZES, generate_data
-from micrograd.tensor import MLP, Tensor, cross_entropy
+from micrograd.tensor import MLP, cross_entropy
 from micrograd.train import linear_decay
 
 # ~/~ begin <<docs/09-tensor.md#tensor-fit-sine>>[init]

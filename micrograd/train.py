@@ -7,11 +7,13 @@ edit by hand.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from numbers import Real
-from typing import Callable, Sequence
+from typing import Callable
 
 from micrograd.engine import Value
 from micrograd.nn import Module
+
 
 # ~/~ begin <<docs/06-training.md#train-loss>>[init]
 def _check_mse(predictions: Sequence[Value], targets: Sequence[float]) -> None:
