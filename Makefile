@@ -170,4 +170,4 @@ bench-results: | env $(KARPATHY_VENV)/.installed
 	$(STAMP) bench --deps $(BENCH_DEPS) --outputs $(BENCH_OUT) -- $(PY) bench/run.py --out $(GEN)
 
 clean:
-	rm -rf site $(GEN) .entangled .pytest_cache .hypothesis
+	rm -rf site $(GEN) .entangled .pytest_cache .hypothesis .mypy_cache .ruff_cache
