@@ -1,7 +1,8 @@
 # micrograd — the book that builds an autodiff engine.
 #
 #   make            build everything: environment, tangle, figures, site
-#   make test       tangle, then run every test (the book's examples included)
+#   make test       lint, tangle, then run every test (the book's examples included)
+#   make lint       ruff on the whole repository, mypy on the package
 #   make quick      the fast loop: tangle and test, skipping the slow runs
 #   make drift      check that micrograd/ and tests/book/ are exactly what the book says
 #   make test-oldest  the package's tests and the book's examples on Python 3.9
@@ -22,7 +23,7 @@ export PYTHONHASHSEED := 0
 PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: all env tangle stitch test test-oldest quick drift runnable figures sine sine-unit plots graphs learning-figures tensor-figures optim-figures katex browser site serve bench bench-results clean
+.PHONY: all env tangle stitch lint test test-oldest quick drift runnable figures sine sine-unit plots graphs learning-figures tensor-figures optim-figures katex browser site serve bench bench-results clean
 .DEFAULT_GOAL := all
 
 all: site
@@ -43,9 +44,15 @@ tangle: env
 stitch: env
 	$(PY) tools/tangle.py stitch
 
+# ruff (style and likely bugs, everywhere) and mypy (types, in micrograd/);
+# both are configured in pyproject.toml.
+lint: env
+	$(PY) -m ruff check . && $(PY) -m mypy
+
 # Every test: the engine, the book's examples, the full sine fit, the site in
 # Chromium (which needs the figures, the benchmark results, KaTeX and the browser).
-test: env tangle figures bench-results katex browser runnable
+# Lint comes first, so that a lint error fails at once.
+test: lint env tangle figures bench-results katex browser runnable
 	$(PY) -m pytest
 
 quick: env tangle katex graphs
@@ -179,4 +186,4 @@ bench-results: | env $(KARPATHY_VENV)/.installed
 	$(STAMP) bench --deps $(BENCH_DEPS) --outputs $(BENCH_OUT) -- $(PY) bench/run.py --out $(GEN)
 
 clean:
-	rm -rf site $(GEN) .entangled .pytest_cache .hypothesis
+	rm -rf site $(GEN) .entangled .pytest_cache .hypothesis .mypy_cache .ruff_cache

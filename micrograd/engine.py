@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import Protocol, TypeVar  # for chapter 2's sort
+
 
 # ~/~ begin <<docs/01-value.md#engine-helpers>>[init]
 def _as_real(data: object) -> float:
@@ -236,10 +238,18 @@ class Value:
 
 
 # ~/~ begin <<docs/02-backward.md#engine-functions>>[init]
-def topological_order(root: Value) -> list[Value]:
+class Node(Protocol):
+    """What the sort needs of a node: its parents."""
+    _prev: tuple
+
+
+N = TypeVar("N", bound=Node)
+
+
+def topological_order(root: N) -> list[N]:
     """The non-leaf values `root` depends on (and root), each after its parents."""
-    order: list[Value] = []
-    visited: set[Value] = set()
+    order: list[N] = []
+    visited: set[N] = set()
     stack: list = [root]  # values, and None as a marker
     while stack:
         node = stack.pop()

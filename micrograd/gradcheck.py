@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Callable, Sequence
+from collections.abc import Sequence
+from typing import Callable
 
 from micrograd.engine import Value
 

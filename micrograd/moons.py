@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Sequence
+from collections.abc import Sequence
 
 from micrograd.engine import Value
+
 
 # ~/~ begin <<docs/08-optim.md#moons-data>>[init]
 def make_moons(n: int = 100, noise: float = 0.1,
@@ -56,18 +57,20 @@ def _check(scores: Sequence[Value], labels: Sequence[int]) -> None:
 def hinge_loss(scores: Sequence[Value], labels: Sequence[int]) -> Value:
     """Mean of max(0, 1 - y s): zero once every margin y s is at least 1."""
     _check(scores, labels)
-    return sum((1.0 - y * s).relu() for s, y in zip(scores, labels)) / len(labels)
+    losses = [(1.0 - y * s).relu() for s, y in zip(scores, labels)]
+    return sum(losses, Value(0.0)) / len(labels)
 
 
 def logistic_loss(scores: Sequence[Value], labels: Sequence[int]) -> Value:
     """Mean of -log sigmoid(y s): the binary cross-entropy for labels -1 and +1."""
     _check(scores, labels)
-    return -sum(log_sigmoid(y * s) for s, y in zip(scores, labels)) / len(labels)
+    logs = [log_sigmoid(y * s) for s, y in zip(scores, labels)]
+    return -sum(logs, Value(0.0)) / len(labels)
 
 
 def l2_penalty(params: Sequence[Value], alpha: float) -> Value:
     """alpha times the sum of the squared parameters."""
-    return alpha * sum(p * p for p in params)
+    return alpha * sum((p * p for p in params), Value(0.0))
 
 
 def accuracy(scores: Sequence[Value], labels: Sequence[int]) -> float:

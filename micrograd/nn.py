@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 import operator  # for chapter 7's batched kernel
 import random
+from collections.abc import Sequence
 from numbers import Real
-from typing import Sequence
+from typing import Any, Union
 
 from micrograd.engine import Value, _relu, _sigmoid, _tanh
+
 
 # ~/~ begin <<docs/05-nn.md#nn-functions>>[init]
 def _identity(x: float) -> tuple[float, float]:
@@ -94,20 +96,23 @@ def _check_activation(activation: object) -> None:
                          f"got {activation!r}")
 
 
-def _as_inputs(x: Sequence[Value | float] | Value | float, expected: int,
-               where: str = "") -> list[Value]:
+# One sample: a list of inputs, or one number for a model with one input.
+Inputs = Union[Sequence[Union[Value, float]], Value, float]
+
+
+def _as_inputs(x: Inputs, expected: int, where: str = "") -> list[Value]:
     """x as a list of Values, after checking that there are `expected` of them."""
     one_number = isinstance(x, Value) or (isinstance(x, Real) and not isinstance(x, bool))
-    if expected == 1 and one_number:  # one input may come without its list
-        x = [x]
+    # One input may come without its list. Any: the checks below are made at run time.
+    inputs: Any = [x] if expected == 1 and one_number else x
     try:
-        count = len(x)
+        count = len(inputs)
     except TypeError:
         raise TypeError(f"expected a list of {expected} inputs{where}, "
                         f"got {x!r} ({type(x).__name__})") from None
     if count != expected:
         raise ValueError(f"expected {expected} inputs{where}, got {count}")
-    return [v if isinstance(v, Value) else Value(v) for v in x]
+    return [v if isinstance(v, Value) else Value(v) for v in inputs]
 
 
 def _as_batch(xs: Sequence) -> Sequence:
@@ -122,10 +127,13 @@ def _as_batch(xs: Sequence) -> Sequence:
 class Module:
     """Anything with trainable parameters."""
 
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        raise NotImplementedError  # each kind of module defines it
+
     def parameters(self) -> list[Value]:
         return []
 
-    def batch(self, xs: Sequence) -> list:
+    def batch(self, xs: Sequence[Inputs]) -> list:
         """The module on every sample of xs: what self(x) gives, for each x."""
         return [self(x) for x in _as_batch(xs)]
 
@@ -151,13 +159,13 @@ class Neuron(Module):
         _check_activation(activation)
         if init not in INITS:
             raise ValueError(f"init must be one of {sorted(INITS)}, got {init!r}")
-        rng = rng or random
+        uniform = (rng or random).uniform
         bound = INITS[init](nin)
-        self.w = [Value(rng.uniform(-bound, bound)) for _ in range(nin)]
+        self.w = [Value(uniform(-bound, bound)) for _ in range(nin)]
         self.b = Value(0.0)
         self.activation = activation
 
-    def __call__(self, x: Sequence[Value | float]) -> Value:
+    def __call__(self, x: Inputs) -> Value:
         return neuron(self.w, self.b, _as_inputs(x, len(self.w)), self.activation)
 
     def parameters(self) -> list[Value]:
@@ -178,7 +186,7 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, init=init, rng=rng) for _ in range(nout)]
         self.nin, self.activation = nin, activation
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+    def __call__(self, x: Inputs) -> list[Value]:
         x = _as_inputs(x, self.nin)
         return [n(x) for n in self.neurons]
 
@@ -187,7 +195,7 @@ class Layer(Module):
     # ~/~ end
     # ~/~ begin <<docs/07-fast.md#layer-batch>>[0]
     
-    def batch(self, xs: Sequence[Sequence[Value | float]]) -> list[list[Value]]:
+    def batch(self, xs: Sequence[Inputs]) -> list[list[Value]]:
         """The layer on every sample of xs: one list of nout values per sample."""
         return self._run([_as_inputs(x, self.nin, f" in sample {k}")
                           for k, x in enumerate(_as_batch(xs))])
@@ -221,17 +229,18 @@ class MLP(Module):
                              init=init, rng=rng)
                        for i in range(len(sizes))]
 
-    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        for layer in self.layers:
-            x = layer(x)
-        return x[0] if len(x) == 1 else x
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        out = self.layers[0](x)
+        for layer in self.layers[1:]:
+            out = layer(out)
+        return out[0] if len(out) == 1 else out
 
     # ~/~ begin <<docs/05-nn.md#mlp-batch>>[init]
     # Module.batch: self(x) for each sample. Chapter 7 adds a faster batch here.
     # ~/~ end
     # ~/~ begin <<docs/07-fast.md#mlp-batch>>[0]
     
-    def batch(self, xs: Sequence[Sequence[Value | float]]) -> list:
+    def batch(self, xs: Sequence[Inputs]) -> list:
         """The network on every sample of xs: per sample, what self(x) returns."""
         xs = self.layers[0].batch(xs)  # checks the samples
         for layer in self.layers[1:]:

@@ -7,8 +7,10 @@ may be floats (a Value) or NumPy arrays (a Tensor) alike.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from numbers import Real
-from typing import Any, Iterable
+from typing import Any
+
 
 # ~/~ begin <<docs/08-optim.md#optim-checks>>[init]
 def _number(name: str, value: object) -> float:

@@ -15,6 +15,7 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -27,7 +28,8 @@ from micrograd.optim import SGD, Adam, AdamW, LinearLR, Optimizer, RMSprop
 
 def mse(predictions: list[Value], targets: list[float]) -> Value:
     """Mean squared error, built from Value operations."""
-    return sum((p - t) * (p - t) for p, t in zip(predictions, targets)) / len(targets)
+    squares = [(p - t) * (p - t) for p, t in zip(predictions, targets)]
+    return sum(squares, Value(0.0)) / len(targets)
 
 
 def train(loss_fn: Callable[[], Value], optimizer: Optimizer, epochs: int,
@@ -238,9 +240,9 @@ def plot_paths(out: Path) -> None:
 
     corrected, raw = bias_ratios()
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
-    steps = range(1, len(raw) + 1)
-    ax.semilogx(steps, raw, color="C3", label="uncorrected: m / (sqrt(v) + eps)")
-    ax.semilogx(steps, corrected, color="C0", label="Adam: bias-corrected")
+    t = range(1, len(raw) + 1)  # Adam's step count
+    ax.semilogx(t, raw, color="C3", label="uncorrected: m / (sqrt(v) + eps)")
+    ax.semilogx(t, corrected, color="C0", label="Adam: bias-corrected")
     ax.set(xlabel="step", ylabel="step length / lr",
            title="Adam on a constant gradient")
     ax.grid(True, alpha=0.3)
@@ -250,10 +252,10 @@ def plot_paths(out: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
     for k, decay in enumerate((0.1, 1.0)):
-        ax.plot(decay_of_y(lambda p: Adam(p, lr=0.002, weight_decay=decay)),
+        ax.plot(decay_of_y(partial(Adam, lr=0.002, weight_decay=decay)),
                 color=f"C{k}", linestyle="--", linewidth=2 - k,
                 label=f"Adam + L2, weight decay {decay}")
-        ax.plot(decay_of_y(lambda p: AdamW(p, lr=0.002, weight_decay=decay)),
+        ax.plot(decay_of_y(partial(AdamW, lr=0.002, weight_decay=decay)),
                 color=f"C{k}", label=f"AdamW, weight decay {decay}")
     ax.set(xlabel="step", ylabel="y (ignored by the loss)",
            title="Weight decay on a weight the loss ignores")
@@ -355,7 +357,7 @@ def race_verdict(results: dict) -> tuple[str, str]:
             f"is the lowest, {others[0][0] / summary[best]['median_final_mse']:.1f} times "
             f"below the next best ({others[0][1]})")
     if first:
-        fastest = min(first, key=first.get)
+        fastest = min(first, key=lambda n: first[n])
         if fastest == best:
             text += (f", and it is the fastest to reach MSE {results['target_mse']}, "
                      f"after a median of {first[fastest]:.0f} epochs.")
@@ -395,10 +397,11 @@ def moons(args: argparse.Namespace) -> dict:
     start = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
         runs = pool.map(_moons_job, jobs, chunksize=1)
+    rows = [{k: r[k] for k in ("name", "loss", "final_accuracy", "epochs_to_100")}
+            for r in runs]
     results = {"epochs": MOONS_EPOCHS, "wall_time_s": time.perf_counter() - start,
-               "runs": [{k: r[k] for k in ("name", "loss", "final_accuracy",
-                                           "epochs_to_100")} for r in runs]}
-    perfect = [r for r in results["runs"] if r["final_accuracy"] == 1.0]
+               "runs": rows}
+    perfect = [r for r in rows if r["final_accuracy"] == 1.0]
     shown = [r for r in runs if (r["name"], r["loss"]) in SHOWN_MOONS]
     results["shown"] = {f"{r['name']} {r['loss']}": r["final_accuracy"] for r in shown}
     results["verdict"] = (
@@ -409,7 +412,7 @@ def moons(args: argparse.Namespace) -> dict:
                        f"({r['final_accuracy']:.0%})" for r in shown) + ".")
     table = ["| optimizer | loss | accuracy | first step at 100% |",
              "| --- | --- | ---: | ---: |"]
-    for r in results["runs"]:
+    for r in rows:
         table.append(f"| {r['name']} | {r['loss']} | {r['final_accuracy']:.0%} | "
                      f"{_fmt(r['epochs_to_100'], 'd')} |")
     (args.out / "moons_table.md").write_text("\n".join(table) + "\n")

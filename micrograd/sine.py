@@ -54,7 +54,8 @@ def plot_results(model: MLP, xs: list[float], ys: list[float],
     grid = [min(xs) + (max(xs) - min(xs)) * i / 600 for i in range(601)]
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
     ax.plot(xs, ys, "o", markersize=3, color="0.6", label="data")
-    ax.plot(grid, [model(x).data for x in grid], color="C0", linewidth=2, label="network")
+    ax.plot(grid, [v.data for v in model.batch(grid)], color="C0", linewidth=2,
+            label="network")
     ax.set(xlabel="x", ylabel="y")
     ax.legend(loc="upper left")
     fig.tight_layout()
@@ -92,7 +93,7 @@ def fit(seed: int, epochs: int = 2000, lr_start: float = 0.2, lr_end: float = 0.
         "final_mse": math.nan if diverged else mse(model.batch(xs), ys).data,
         "diverged_at": len(losses) if diverged else None,
         "stuck_at": outputs[0] if outputs and max(outputs) == min(outputs) else None,
-        "grid": grid, "prediction": [] if diverged else [model(x).data for x in grid],
+        "grid": grid, "prediction": [] if diverged else [v.data for v in model.batch(grid)],
     }
 # ~/~ end
 
@@ -167,7 +168,8 @@ def _fit_quietly(job: tuple) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(prog="python -m micrograd.sine", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m micrograd.sine",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--epochs", type=int, default=2000)
     parser.add_argument("--lr-start", type=float, default=0.2)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 import random
 import reprlib
+from collections.abc import Sequence
 from numbers import Real
-from typing import Callable, Sequence
+from typing import Any, Callable
 
 try:
     import numpy as np
@@ -21,6 +22,7 @@ except ImportError as err:
 
 from micrograd.engine import topological_order
 from micrograd.gradcheck import GradcheckError, step_size
+
 
 # ~/~ begin <<docs/09-tensor.md#tensor-helpers>>[init]
 def _what(data: object) -> str:
@@ -76,6 +78,12 @@ class Tensor:
     """An array of numbers that remembers how it was computed."""
 
     __slots__ = ("data", "grad", "_prev", "_grad_fn", "_op")
+    # What each slot holds, for readers and type checkers.
+    data: np.ndarray
+    grad: np.ndarray
+    _prev: tuple
+    _grad_fn: Callable | None
+    _op: str
 
     # ~/~ begin <<docs/09-tensor.md#tensor-core>>[init]
     def __init__(self, data: object, _prev: tuple = (),
@@ -117,7 +125,7 @@ class Tensor:
                 node.grad = np.zeros(node.shape)
         self.grad = self.grad + seed  # afresh from zero, or a leaf accumulating
         for node in reversed(order):
-            if node._prev:  # only a leaf root has none
+            if node._grad_fn is not None:  # only a leaf root has none
                 for parent, g in zip(node._prev, node._grad_fn(node.grad)):
                     parent.grad += g
     # ~/~ end
@@ -204,12 +212,12 @@ class Tensor:
         return self.__mul__(other)
     
     def __rsub__(self, other: float | np.ndarray) -> Tensor:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other - self
+        lifted = _lift(other)
+        return NotImplemented if lifted is NotImplemented else lifted - self
     
     def __rtruediv__(self, other: float | np.ndarray) -> Tensor:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other / self
+        lifted = _lift(other)
+        return NotImplemented if lifted is NotImplemented else lifted / self
     # ~/~ end
     # ~/~ begin <<docs/09-tensor.md#tensor-arithmetic>>[1]
     
@@ -254,14 +262,14 @@ class Tensor:
     
     def sum(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         axes, shape = self._axes(axis, "sum"), self.shape
-        z = self.data.sum(axis=axes, keepdims=keepdims)
+        z = self.data.sum(axis=axes, keepdims=keepdims)  # type: ignore[call-overload]
         return self._reduction(z, axes, keepdims,
                                lambda g: (np.broadcast_to(g, shape),), "sum")
     
     def mean(self, axis: int | tuple | None = None, keepdims: bool = False) -> Tensor:
         axes, shape = self._axes(axis, "mean"), self.shape
         n = math.prod(shape[a] for a in axes)
-        z = self.data.sum(axis=axes, keepdims=keepdims) / n
+        z = self.data.sum(axis=axes, keepdims=keepdims) / n  # type: ignore[call-overload]
         return self._reduction(z, axes, keepdims,
                                lambda g: (np.broadcast_to(g / n, shape),), "mean")
     # ~/~ end
@@ -289,9 +297,10 @@ class Tensor:
                 raise ValueError("@ needs at least one axis on each side")
             z = a @ b
         except ValueError:
-            raise ValueError(f"shapes {a.shape} and {b.shape} do not fit @: it needs the last "
-                             f"axis of the left to match the second-to-last of the right (or "
-                             f"the only one), and the batch axes before them to broadcast") from None
+            raise ValueError(f"shapes {a.shape} and {b.shape} do not fit @: it needs "
+                             f"the last axis of the left to match the second-to-last of "
+                             f"the right (or the only one), and the batch axes before "
+                             f"them to broadcast") from None
         a2 = a[None, :] if a.ndim == 1 else a  # a vector on the left is a row
         b2 = b[:, None] if b.ndim == 1 else b  # a vector on the right is a column
     
@@ -306,8 +315,8 @@ class Tensor:
         return Tensor(z, (self, other), grad_fn, "@")
     
     def __rmatmul__(self, other: np.ndarray) -> Tensor:
-        other = _lift(other)
-        return NotImplemented if other is NotImplemented else other @ self
+        lifted = _lift(other)
+        return NotImplemented if lifted is NotImplemented else lifted @ self
     # ~/~ end
 
     # ~/~ begin <<docs/09-tensor.md#tensor-shapes>>[init]
@@ -327,13 +336,13 @@ class Tensor:
         """Axes permuted: axis k of the result is axis axes[k]; no axes reverses them."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        axes = axes or tuple(reversed(range(self.data.ndim)))
+        order: tuple = axes or tuple(reversed(range(self.data.ndim)))  # NumPy checks it
         try:
-            z = self.data.transpose(axes)
+            z = self.data.transpose(order)
         except (ValueError, TypeError):
-            raise ValueError(f"transpose{axes} is not an order of the axes of a tensor of "
+            raise ValueError(f"transpose{order} is not an order of the axes of a tensor of "
                              f"shape {self.shape}") from None
-        inverse = tuple(np.argsort([a % self.data.ndim for a in axes]))
+        inverse = tuple(np.argsort([a % self.data.ndim for a in order]))
         return Tensor(z, (self,), lambda g: (g.transpose(inverse),), "transpose")
     
     @property
@@ -342,7 +351,7 @@ class Tensor:
     # ~/~ end
 
     # ~/~ begin <<docs/09-tensor.md#tensor-indexing>>[init]
-    def __getitem__(self, index: object) -> Tensor:
+    def __getitem__(self, index: Any) -> Tensor:  # Any: whatever NumPy can index with
         if isinstance(index, Tensor):
             raise TypeError("a Tensor cannot index a Tensor: index with ints, slices "
                             "or an integer array (t.data.astype(int), say)")
@@ -420,7 +429,8 @@ def cross_entropy(logits: Tensor, labels: Sequence[int] | np.ndarray) -> Tensor:
         raise ValueError(f"cross_entropy needs logits of shape (N, C) and N labels, "
                          f"got shapes {logits.shape} and {labels.shape}")
     classes = logits.shape[1]
-    if labels.dtype.kind not in "iu" or labels.min(initial=0) < 0 or labels.max(initial=0) >= classes:
+    whole = labels.dtype.kind in "iu"
+    if not whole or labels.min(initial=0) < 0 or labels.max(initial=0) >= classes:
         raise ValueError(f"cross_entropy needs labels that are whole numbers from 0 "
                          f"to {classes - 1}, got {reprlib.repr(labels.tolist())}")
     rows = np.arange(len(labels))
@@ -448,9 +458,9 @@ class Linear(Module):
         for name, n in (("nin", nin), ("nout", nout)):
             if isinstance(n, bool) or not isinstance(n, int) or n < 1:
                 raise ValueError(f"{name} must be a whole number >= 1, got {n!r}")
-        rng = rng or random
+        uniform = (rng or random).uniform
         bound = 1.0 / math.sqrt(nin)
-        rows = [[rng.uniform(-bound, bound) for _ in range(nin)] for _ in range(nout)]
+        rows = [[uniform(-bound, bound) for _ in range(nin)] for _ in range(nout)]
         self.w = Tensor(np.array(rows).T)  # column j: neuron j's weights
         self.b = Tensor(np.zeros(nout))
 

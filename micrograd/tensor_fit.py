@@ -12,12 +12,13 @@ import math
 import random
 import statistics
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from micrograd.sine import SIZES, generate_data
-from micrograd.tensor import MLP, Tensor, cross_entropy
+from micrograd.tensor import MLP, cross_entropy
 from micrograd.train import linear_decay
 
 # ~/~ begin <<docs/09-tensor.md#tensor-fit-sine>>[init]
@@ -106,8 +107,9 @@ def plot_spiral(run: dict, path: Path) -> None:
     ax.contourf(gx, gy, regions.reshape(gx.shape), levels=np.arange(-0.5, len(colours)),
                 cmap=ListedColormap(colours), alpha=0.3)
     for c, colour in enumerate(colours):
-        ax.scatter(*X[y == c].T, s=12, color=colour, edgecolors="black", linewidths=0.4,
-                   label=f"class {c}")
+        points = X[y == c]
+        ax.scatter(points[:, 0], points[:, 1], s=12, color=colour, edgecolors="black",
+                   linewidths=0.4, label=f"class {c}")
     ax.set(xlim=(-1.2, 1.2), ylim=(-1.2, 1.2), aspect="equal",
            title=f"MLP(2, [32, 32, 3]): test accuracy {run['test_accuracy']:.1%}")
     ax.legend(loc="lower right", fontsize=8)

@@ -7,11 +7,13 @@ edit by hand.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from numbers import Real
-from typing import Callable, Sequence
+from typing import Callable
 
 from micrograd.engine import Value
 from micrograd.nn import Module
+
 
 # ~/~ begin <<docs/06-training.md#train-loss>>[init]
 def _check_mse(predictions: Sequence[Value], targets: Sequence[float]) -> None:
@@ -31,7 +33,7 @@ def mse(predictions: Sequence[Value], targets: Sequence[float]) -> Value:
     """Mean squared error of the predictions against the targets."""
     _check_mse(predictions, targets)
     errors = [p - t for p, t in zip(predictions, targets)]
-    return sum(e * e for e in errors) / len(errors)
+    return sum((e * e for e in errors), Value(0.0)) / len(errors)
 # ~/~ end
 # ~/~ begin <<docs/07-fast.md#train-loss>>[0]
 

@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.name}: up to date (inputs unchanged)")
         return 0
     if outputs_exist and args.keep_existing:
-        print(f"{args.name}: inputs changed; showing the last results (`make figures` refreshes them)")
+        print(f"{args.name}: inputs changed; showing the last results "
+              "(`make figures` refreshes them)")
         return 0
     stamp.unlink(missing_ok=True)  # a failed run must not look finished
     result = subprocess.run(command, cwd=ROOT)

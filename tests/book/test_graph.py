@@ -147,7 +147,8 @@ def test_draw_dot_exports_a_png_in_one_call(tmp_path):
                     "(`make test` installs it)")
     a = Value(2.0)
     out = draw_dot(a * a).render(tmp_path / "graph", format="png")
-    assert open(out, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    with open(out, "rb") as png:
+        assert png.read(8) == b"\x89PNG\r\n\x1a\n"
 
 
 def test_draw_dot_without_the_graphviz_package_says_what_to_install(monkeypatch):

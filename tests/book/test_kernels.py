@@ -76,7 +76,10 @@ def test_a_batch_gives_what_one_sample_at_a_time_gives(activation, sizes, xs, se
     batched = MLP(2, sizes, activation, rng=random.Random(seed))
     single = MLP(2, sizes, activation, rng=random.Random(seed))
     outputs, one_by_one = batched.batch(xs), [single(x) for x in xs]
-    flat = (lambda out: out if isinstance(out, list) else [out])
+
+    def flat(out):
+        return out if isinstance(out, list) else [out]
+
     assert [[v.data for v in flat(o)] for o in outputs] == \
         [[v.data for v in flat(o)] for o in one_by_one]
     sum(v for o in outputs for v in flat(o)).backward()

@@ -2,14 +2,14 @@
 """Tests for chapter 8, optimizers (generated from docs/08-optim.md)."""
 import cmath
 import math
+from functools import partial
 
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from micrograd import MLP, Value, gradcheck
-from micrograd.moons import (accuracy, hinge_loss, l2_penalty, log_sigmoid,
-                             logistic_loss, make_moons)
+from micrograd.moons import accuracy, hinge_loss, l2_penalty, log_sigmoid, logistic_loss, make_moons
 from micrograd.optim import SGD, Adam, AdamW, LinearLR, RMSprop
 
 curvatures = st.floats(min_value=0.1, max_value=10.0)
@@ -70,7 +70,7 @@ def test_momentum_on_a_quadratic_follows_its_closed_form(a, theta0, lr, mu, tau,
 @given(st.floats(-1e3, 1e3).filter(lambda g: abs(g) > 1e-3), rates)
 def test_adams_first_step_is_lr_times_the_sign_of_the_gradient(g, lr):
     for make in (Adam, AdamW):
-        path = run(lambda p: make(p, lr=lr, weight_decay=0.0), lambda x: g, 1.0, 1)
+        path = run(partial(make, lr=lr, weight_decay=0.0), lambda x: g, 1.0, 1)
         step = path[0] - path[1]
         assert math.isclose(step, lr * g / (abs(g) + 1e-8), rel_tol=1e-12)
         # lr g / (|g| + eps) is lr sign(g), to within a relative eps / |g|
@@ -296,7 +296,7 @@ def test_the_moons_helpers_say_what_is_wrong(call, message):
 
 def test_nesterov_diverges_on_the_ravine_where_momentum_converges():
     from micrograd.race import path, ravine
-    ends = {nesterov: path(lambda p: SGD(p, lr=0.02, momentum=0.8, nesterov=nesterov),
+    ends = {nesterov: path(partial(SGD, lr=0.02, momentum=0.8, nesterov=nesterov),
                            ravine, (-4.0, -3.0), 50)[-1] for nesterov in (False, True)}
     assert math.hypot(*ends[False]) < 0.1 and math.hypot(*ends[True]) > 1e3
 

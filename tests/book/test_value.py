@@ -1,6 +1,5 @@
 # ~/~ begin <<docs/01-value.md#tests/book/test_value.py>>[init]
 """Tests for chapter 1, the value and its graph (generated from docs/01-value.md)."""
-import math
 from fractions import Fraction
 
 import pytest

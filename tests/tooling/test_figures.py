@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("book_graphs", ROOT / "tools" / "figures" / "graphs.py")
+spec = importlib.util.spec_from_file_location("book_graphs",
+                                              ROOT / "tools" / "figures" / "graphs.py")
 graphs = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = graphs
 spec.loader.exec_module(graphs)
@@ -21,7 +22,8 @@ spec.loader.exec_module(graphs)
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str]:
     if not (ROOT / "node_modules" / "@viz-js" / "viz").is_dir():
-        pytest.fail("Viz.js is not installed: run `npm ci` at the top of the repository (make does).")
+        pytest.fail("Viz.js is not installed: "
+                    "run `npm ci` at the top of the repository (make does).")
     return graphs.render({name: build() for name, build in graphs.FIGURES.items()})
 
 

@@ -47,7 +47,8 @@ def fill(markdown: str, generated: Path) -> str:
 
 
 def test_placeholders_are_filled_and_formatted(generated: Path) -> None:
-    text = "Loss {{ sine.final_loss:.2e }} after {{sine.epochs}} epochs; seed 1: {{ sine.seeds.1.loss:.2f }}."
+    text = ("Loss {{ sine.final_loss:.2e }} after {{sine.epochs}} epochs; "
+            "seed 1: {{ sine.seeds.1.loss:.2f }}.")
     assert fill(text, generated) == "Loss 1.23e-04 after 2000 epochs; seed 1: 0.25."
 
 
@@ -75,7 +76,8 @@ def test_placeholders_in_code_are_left_alone(generated: Path) -> None:
     ("{{ sine.seeds:.3f }}", "cannot format"),
     ("{{ sine }}", "is not a placeholder"),
 ])
-def test_bad_placeholders_name_page_and_placeholder(generated: Path, placeholder: str, problem: str) -> None:
+def test_bad_placeholders_name_page_and_placeholder(generated: Path, placeholder: str,
+                                                    problem: str) -> None:
     with pytest.raises(PluginError) as error:
         fill(f"The loss is {placeholder}.", generated)
     assert "06-training.md" in str(error.value)
@@ -128,16 +130,19 @@ def build(tmp_path: Path, chapter: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
         site_name: test
         hooks: [{HOOKS}/placeholders.py, {HOOKS}/entangled_blocks.py, {HOOKS}/katex_math.py]
-        markdown_extensions: [attr_list, pymdownx.superfences, {{pymdownx.arithmatex: {{generic: true}}}}]
+        markdown_extensions:
+          [attr_list, pymdownx.superfences, {{pymdownx.arithmatex: {{generic: true}}}}]
         """))
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path,
-                          capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+                          capture_output=True, text=True,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
 
 
 @pytest.fixture
 def katex() -> None:
     if not (ROOT / "node_modules" / "katex").is_dir():
-        pytest.fail("KaTeX is not installed: run `npm ci` at the top of the repository (`make` does).")
+        pytest.fail("KaTeX is not installed: "
+                    "run `npm ci` at the top of the repository (`make` does).")
 
 
 needs_katex = pytest.mark.usefixtures("katex")
@@ -147,17 +152,20 @@ needs_katex = pytest.mark.usefixtures("katex")
 def test_blocks_get_titles_anchors_and_links(tmp_path: Path) -> None:
     assert build(tmp_path, CHAPTER).returncode == 0
     page = (tmp_path / "site" / "01-test" / "index.html").read_text()
-    assert 'id="file-pkg-engine-py"' in page and 'id="frag-value-core"' in page and 'id="frag-value-core-2"' in page
+    for anchor in ("file-pkg-engine-py", "frag-value-core", "frag-value-core-2"):
+        assert f'id="{anchor}"' in page
     assert '<a href="../code-map/#pkg-engine-py"' in page  # file title -> code map
     assert ">«value-core»</a>" in page and ">«value-core» +=</a>" in page  # titles link to the user
-    assert '<a class="entangled-ref" href="#frag-value-core"' in page  # <<value-core>> -> definition
+    # <<value-core>> links to its definition
+    assert '<a class="entangled-ref" href="#frag-value-core"' in page
     code_map = (tmp_path / "site" / "code-map" / "index.html").read_text()
     assert "&lt;&lt;docs/01-test.md#value-core&gt;&gt;[1]" in code_map
 
 
 @needs_katex
 def test_math_is_typeset_and_bad_math_fails_the_build(tmp_path: Path) -> None:
-    good = build(tmp_path / "good", "# Math\n\nInline $\\bar{x}$ and\n\n$$\n\\frac{\\partial L}{\\partial x}\n$$\n")
+    good = build(tmp_path / "good",
+                 "# Math\n\nInline $\\bar{x}$ and\n\n$$\n\\frac{\\partial L}{\\partial x}\n$$\n")
     assert good.returncode == 0, good.stderr
     page = (tmp_path / "good" / "site" / "01-test" / "index.html").read_text()
     assert page.count('class="katex"') == 2 and "\\(" not in page

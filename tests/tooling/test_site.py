@@ -111,12 +111,13 @@ def figure_problems(graphs: list[dict], scheme: str) -> list[str]:
             problems.append(f"{where}: text {graph['textColour']} on {graph['background']} "
                             f"is not legible")
     return problems
-RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|bar|begin|end|sum|cdot|mathrm|text|sqrt|left|right)\b"
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\["
+                     r"|\\(?:frac|partial|bar|begin|end|sum|cdot|mathrm|text|sqrt|left|right)\b"
                      r"|\$[^\s$][^$\n]{0,200}\$")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: object) -> None:  # `format`: the stdlib's name
         pass
 
 
@@ -124,7 +125,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built from the current docs/ exactly as `make` builds it."""
     if not (ROOT / "node_modules" / "katex").is_dir():
-        pytest.fail("KaTeX is not installed: run `npm ci` at the top of the repository (`make` does).")
+        pytest.fail("KaTeX is not installed: "
+                    "run `npm ci` at the top of the repository (`make` does).")
     if not (DOCS / FIGURE).is_file():
         pytest.fail(f"docs/{FIGURE} is missing: run `make figures` (or `make`) first.")
     out = tmp_path_factory.mktemp("site")
@@ -217,7 +219,8 @@ def test_page_in_browser(name: str, site: Path, server: str, browser: Browser) -
         page.close()
 
     if seen["typeset"] < seen["formulas"]:
-        problems.append(f"{seen['formulas'] - seen['typeset']} of {seen['formulas']} formulas not typeset")
+        missing = seen["formulas"] - seen["typeset"]
+        problems.append(f"{missing} of {seen['formulas']} formulas not typeset")
     if seen["katexErrors"]:
         problems.append(f"{seen['katexErrors']} KaTeX error(s) on the page")
     if name in MATH_PAGES and not seen["typeset"]:
@@ -225,7 +228,8 @@ def test_page_in_browser(name: str, site: Path, server: str, browser: Browser) -
     problems += [f"raw TeX in the text: {m.group()!r}" for m in RAW_TEX.finditer(seen["text"])]
     problems += [f"image did not load: {src}" for src in seen["brokenImages"]]
     problems += [f"image without alt text: {src}" for src in seen["imagesWithoutAlt"]]
-    problems += [f"id used more than once on the page: {i}" for i in sorted(set(seen["duplicateIds"]))]
+    problems += [f"id used more than once on the page: {i}"
+                 for i in sorted(set(seen["duplicateIds"]))]
     problems += figure_problems(seen["graphs"], "light") + figure_problems(dark["graphs"], "dark")
     problems += [f"image did not load in the dark scheme: {src}" for src in dark["brokenImages"]]
     if name in GRAPH_PAGES and not seen["graphs"]:
@@ -239,8 +243,10 @@ def test_code_map_lists_every_marker(site: Path) -> None:
     """Each `# ~/~ begin <<...>>[...]` marker in a tangled file leads back to the book."""
     code_map = (site / "code-map.html").read_text(encoding="utf-8")
     code_map = re.sub(r"<[^>]+>", "", code_map).replace("&lt;", "<").replace("&gt;", ">")
-    markers = {m.group(1) for path in [*ROOT.glob("micrograd/*.py"), *ROOT.glob("tests/book/*.py")]
-               for m in re.finditer(r"~/~ begin (<<[^>]+>>\[\w+\])", path.read_text(encoding="utf-8"))}
+    tangled = [*ROOT.glob("micrograd/*.py"), *ROOT.glob("tests/book/*.py")]
+    markers = {m.group(1) for path in tangled
+               for m in re.finditer(r"~/~ begin (<<[^>]+>>\[\w+\])",
+                                    path.read_text(encoding="utf-8"))}
     missing = sorted(marker for marker in markers if marker not in code_map)
     assert not missing, "markers not on the code map page:\n  " + "\n  ".join(missing)
 
@@ -259,7 +265,8 @@ class Links(HTMLParser):
             self.ids.add(attributes["id"])
         if tag == "a" and attributes.get("name"):
             self.ids.add(attributes["name"])
-        target = attributes.get("href" if tag in ("a", "link") else "src" if tag in ("img", "script") else "")
+        key = "href" if tag in ("a", "link") else "src" if tag in ("img", "script") else ""
+        target = attributes.get(key)
         if target:
             self.targets.append(target)
 
@@ -276,13 +283,15 @@ def test_internal_links_resolve(site: Path) -> None:
             if urlsplit(target).scheme or target.startswith("//"):
                 continue  # external links are for the reader to follow, not for the site to load
             path, anchor = urldefrag(target)
-            base = site if path.startswith("/") else html_file.parent  # 404.html links from the root
+            # 404.html links from the root
+            base = site if path.startswith("/") else html_file.parent
             resolved = (base / unquote(path).lstrip("/")).resolve() if path else html_file
             if resolved.is_dir():
                 resolved = resolved / "index.html"
             if not resolved.exists():
                 broken.append(f"{html_file.relative_to(site)}: {target} (no such file)")
-            elif anchor and resolved.suffix == ".html" and unquote(anchor) not in parsed[resolved].ids:
+            elif (anchor and resolved.suffix == ".html"
+                  and unquote(anchor) not in parsed[resolved].ids):
                 broken.append(f"{html_file.relative_to(site)}: {target} (no such anchor)")
     assert not broken, "broken links:\n  " + "\n  ".join(sorted(set(broken)))
 
@@ -320,8 +329,10 @@ def watch(page, server: str, problems: list[str], where: str) -> list[str]:
             problems.append(f"{where}: request outside the site: {r.url}")
 
     page.on("request", request)
-    page.on("requestfailed", lambda r: problems.append(f"{where}: request failed: {r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"{where}: HTTP {r.status}: {r.url}"))
+    page.on("requestfailed",
+            lambda r: problems.append(f"{where}: request failed: {r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400
+            and problems.append(f"{where}: HTTP {r.status}: {r.url}"))
     page.on("console", lambda m: m.type == "error"
             and problems.append(f"{where}: console error: {m.text} at {m.location.get('url')}"))
     page.on("pageerror", lambda e: problems.append(f"{where}: JavaScript error: {e}"))
@@ -339,13 +350,14 @@ def contrast(foreground: str, background: str) -> float:
 
 
 def output_colour_problems(page, block, scheme: str) -> list[str]:
-    """Run stdout, stderr and a value in a block; each must be legible on the output's background."""
+    """Print to stdout and stderr and show a value in a block: each must be legible."""
     edit(block, "import sys\nprint('out')\nprint('err', file=sys.stderr)\n6 * 7")
     run_block(page, block)
     colours = page.evaluate("""el => {
         const out = el.querySelector('.runner-output');
         const bg = getComputedStyle(out).backgroundColor;
-        return Array.from(out.querySelectorAll('span'), s => [s.className, getComputedStyle(s).color, bg]);
+        return Array.from(out.querySelectorAll('span'),
+                          s => [s.className, getComputedStyle(s).color, bg]);
     }""", block.element_handle())
     kinds = {kind for kind, _, _ in colours}
     problems = [f"output of kind {kind} missing ({scheme})"
@@ -386,7 +398,8 @@ def test_examples_run_in_the_page(server: str, browser: Browser) -> None:
             "Pyodide was loaded before the first Run: it must load lazily"
         blocks = page.locator("div.runner[data-runner-kind]")
         assert blocks.count() > 0, f"{RUN_PAGE} has no runnable block"
-        assert page.locator(".runner-notebook a[download]").count() == 1, "no notebook link under the title"
+        assert page.locator(".runner-notebook a[download]").count() == 1, \
+            "no notebook link under the title"
 
         # The first example: its output agrees with the book's, as doctest judges it.
         example = page.locator("div.runner[data-runner-kind=example]").first
@@ -434,8 +447,8 @@ def test_examples_run_in_the_page(server: str, browser: Browser) -> None:
         # Stop ends a run that would never end, and Run starts Python again.
         edit(block, "while True:\n    pass")
         block.locator(".runner-run").click()
-        page.wait_for_function("el => el.dataset.runnerState === 'running'", arg=block.element_handle(),
-                               timeout=30_000)
+        page.wait_for_function("el => el.dataset.runnerState === 'running'",
+                               arg=block.element_handle(), timeout=30_000)
         block.locator(".runner-stop").click()
         assert block.get_attribute("data-runner-state") == "stopped"
         assert "Stopped" in block.locator(".runner-output").inner_text()
@@ -453,7 +466,8 @@ def test_examples_run_in_the_page(server: str, browser: Browser) -> None:
     }, indent=2) + "\n", encoding="utf-8")
     print(f"first Run: Python ready in {ready_ms} ms, output after {first_run_s:.1f} s")
     assert not problems, "\n  ".join(["problems while running examples:", *problems])
-    assert first_run_s < 30, f"the first Run took {first_run_s:.1f} s (budget: a few seconds on a laptop)"
+    assert first_run_s < 30, \
+        f"the first Run took {first_run_s:.1f} s (budget: a few seconds on a laptop)"
 
 
 def test_runner_in_dark_mode_and_from_disk(site: Path, server: str, browser: Browser) -> None:

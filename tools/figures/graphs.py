@@ -31,7 +31,8 @@ FIGURES: dict[str, Callable[[], str]] = {}
 
 
 def figure(build: Callable[[], str]) -> Callable[[], str]:
-    """Register a figure under its function's name, with hyphens: first_expression -> first-expression."""
+    """Register a figure under its function's name, with hyphens (first_expression is
+    first-expression)."""
     FIGURES[build.__name__.replace("_", "-")] = build
     return build
 
@@ -73,7 +74,8 @@ def neuron() -> tuple[Value, dict[Value, str]]:
 
 def compact(dot: str) -> str:
     """A tall graph drawn with less space between its layers and nodes."""
-    return dot.replace('graph [rankdir="TB",', 'graph [rankdir="TB", ranksep="0.2", nodesep="0.15",', 1)
+    tight = 'graph [rankdir="TB", ranksep="0.2", nodesep="0.15",'
+    return dot.replace('graph [rankdir="TB",', tight, 1)
 
 
 @figure
@@ -129,7 +131,7 @@ def backward_steps() -> str:
 @figure
 def neuron_plain_and_fused() -> str:
     """Chapter 5's neuron twice, after backward: 2n + 1 small nodes, and one fused node."""
-    from micrograd.graph import _graph_parts, _attributes
+    from micrograd.graph import _attributes, _graph_parts
     from micrograd.nn import neuron as fused_neuron
 
     def build() -> tuple[list[Value], Value, list[Value]]:
@@ -261,7 +263,8 @@ def main(argv: list[str] | None = None) -> None:
         write_if_changed(graphs / f"{name}.dot", sources[name])
         write_if_changed(graphs / f"{name}.svg", svg)
     write_if_changed(args.out / "backward_steps.md", backward_steps())
-    print(f"graphs: {len(sources)} figures in {graphs.relative_to(ROOT) if graphs.is_relative_to(ROOT) else graphs}")
+    where = graphs.relative_to(ROOT) if graphs.is_relative_to(ROOT) else graphs
+    print(f"graphs: {len(sources)} figures in {where}")
 
 
 if __name__ == "__main__":

@@ -24,11 +24,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from micrograd import MLP  # noqa: E402
-from micrograd.sine import SIZES, generate_data  # noqa: E402
-from micrograd.train import linear_decay  # noqa: E402
+from micrograd import MLP
+from micrograd.sine import SIZES, generate_data
+from micrograd.train import linear_decay
 
 SEEDS = range(20)
 TOP = 1e3  # the loss figure's ceiling; a cross marks where a run overflowed
@@ -55,9 +55,9 @@ def predicted_rms(init: str, xs: list[float]) -> list[float]:
     """What the variance argument predicts: each layer multiplies the mean square
     by n a^2 / 3, and a ReLU halves it."""
     mean_square = statistics.fmean(x * x for x in xs)
-    dims = [1, *SIZES]
+    fan_ins = [1, *SIZES[:-1]]  # each layer's number of inputs
     out = []
-    for k, (nin, nout) in enumerate(zip(dims, dims[1:])):
+    for k, nin in enumerate(fan_ins):
         a = 1.0 if init == "unit" else 1.0 / math.sqrt(nin)
         mean_square *= nin * a * a / 3
         if k < len(SIZES) - 1:  # hidden layers: ReLU
@@ -82,7 +82,8 @@ def init_rms(path: Path) -> None:
                 markersize=9, linewidth=1, label=f"{label}: predicted")
     ax.set_yscale("log")
     ax.set_xticks(list(layers), ["layer 1 (ReLU)", "layer 2 (ReLU)", "layer 3 (linear)"])
-    ax.set(ylabel="RMS of the layer's outputs", title="MLP(1, [16, 16, 1]) before training, 20 seeds")
+    ax.set(ylabel="RMS of the layer's outputs",
+           title="MLP(1, [16, 16, 1]) before training, 20 seeds")
     ax.grid(True, axis="y", which="major", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     save(fig, path)
@@ -126,7 +127,8 @@ def training_losses(fan_in: Path, unit: Path, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/generated"))
-    parser.add_argument("figures", nargs="*", default=["init_rms", "lr_schedule", "training_losses"])
+    parser.add_argument("figures", nargs="*",
+                        default=["init_rms", "lr_schedule", "training_losses"])
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.figures:

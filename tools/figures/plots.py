@@ -17,10 +17,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from micrograd import Value  # noqa: E402
+from micrograd import Value
 
 ROOT = Path(__file__).resolve().parents[2]
 # A white face: the figure reads the same on the light and the dark page.

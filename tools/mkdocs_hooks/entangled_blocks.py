@@ -44,7 +44,8 @@ IGNORE_CLOSE = re.compile(r"^\s*~~~\s*$")
 REFERENCE = re.compile(r"^(?P<indent>\s*)<<(?P<name>[\w:/_.-]+)>>\s*$")
 # A rendered Entangled block: superfences' <div>, its title, its highlighted code.
 BLOCK_HTML = re.compile(r'(?P<open><div id="(?P<id>[^"]+)" class="[^"]*\bentangled\b[^"]*">)'
-                        r'(?:<span class="filename">(?P<title>.*?)</span>)?(?P<code>.*?</code>)', re.S)
+                        r'(?:<span class="filename">(?P<title>.*?)</span>)?'
+                        r'(?P<code>.*?</code>)', re.S)
 
 CODE_MAP = "code-map.md"  # the generated "Where the code lives" page
 
@@ -146,7 +147,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     global book
     book = Book()
     docs_dir = Path(config.docs_dir).resolve()
-    book.docs_prefix = docs_dir.relative_to(Path(config.config_file_path).parent.resolve()).as_posix()
+    root = Path(config.config_file_path).parent.resolve()
+    book.docs_prefix = docs_dir.relative_to(root).as_posix()
     seen_anchors: dict[str, int] = defaultdict(int)
     per_chapter: dict[tuple[str, str], int] = defaultdict(int)
     # Entangled reads the chapters in sorted path order; so do we.
@@ -289,8 +291,10 @@ def link_references(code: str, page: Page, files: Files) -> str:
             continue
         definition = book.by_name[name][0]
         where = book.titles.get(definition.page, definition.page)
-        lines[i] = (f'{line[:start]}<a class="entangled-ref" href="{link(page, files, definition)}" '
-                    f'title="defined in {html.escape(where)}">&lt;&lt;{name}&gt;&gt;</a>{line[end:]}')
+        href = link(page, files, definition)
+        lines[i] = (f'{line[:start]}<a class="entangled-ref" href="{href}" '
+                    f'title="defined in {html.escape(where)}">&lt;&lt;{name}&gt;&gt;</a>'
+                    f'{line[end:]}')
     return "\n".join(lines)
 
 
@@ -301,7 +305,8 @@ def title_target(block: Block, page: Page, files: Files) -> tuple[str, str] | No
         url = get_relative_url(f"{code_map.url}#{slug(block.file)}", page.file.url)
         return url, "every block that makes this file"
     if user := book.used_in.get(block.name):
-        return link(page, files, user), f"used in {user.title} ({book.titles.get(user.page, user.page)})"
+        chapter = book.titles.get(user.page, user.page)
+        return link(page, files, user), f"used in {user.title} ({chapter})"
     return None  # a fragment no block uses (yet)
 
 

@@ -58,7 +58,8 @@ FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 # A python block as pymdownx.highlight renders it; Entangled blocks carry an id first.
 HTML_BLOCK = re.compile(r'<div class="language-python(?P<classes>[^"]*)">'
-                        r'(?:<span class="filename">[^<]*</span>)?<pre><span></span><code>(?P<code>.*?)</code></pre></div>', re.S)
+                        r'(?:<span class="filename">[^<]*</span>)?'
+                        r'<pre><span></span><code>(?P<code>.*?)</code></pre></div>', re.S)
 
 
 @dataclass
@@ -109,9 +110,11 @@ def runnable_blocks(markdown: str) -> list[Runnable]:
         while j < len(lines):
             closed = FENCE.match(lines[j])
             if (closed and not closed["info"] and closed["fence"][0] == fence[0]
-                    and len(closed["fence"]) >= len(fence) and len(closed["indent"]) <= len(indent)):
+                    and len(closed["fence"]) >= len(fence)
+                    and len(closed["indent"]) <= len(indent)):
                 break
-            body.append(lines[j][len(indent):] if lines[j].startswith(indent) else lines[j].lstrip())
+            line = lines[j]
+            body.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
             j += 1
         text = "\n".join(body) + "\n"
         words = info.strip("{} ").split()
@@ -159,7 +162,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if not (PACKAGE / "__init__.py").is_file():
         raise PluginError(f"{PACKAGE} has no __init__.py: run `make tangle` first.")
     for name in PYODIDE_FILES:
-        files.append(File.generated(config, f"{PYODIDE_SITE}/{name}", abs_src_path=str(PYODIDE / name)))
+        files.append(File.generated(config, f"{PYODIDE_SITE}/{name}",
+                                    abs_src_path=str(PYODIDE / name)))
     files.append(File.generated(config, ZIP_SITE, content=package_zip()))
     pages.clear()
     return files
@@ -188,7 +192,8 @@ def wrap(block: Runnable, rendered: str) -> str:
     label = "example" if block.kind == "example" else "listing"
     return (f'<div class="runner" data-runner-kind="{block.kind}">{rendered}'
             f'<textarea class="runner-code" spellcheck="false" autocapitalize="off" '
-            f'aria-label="Editable code of this {label}" hidden>{html.escape(block.code)}</textarea>'
+            f'aria-label="Editable code of this {label}" hidden>'
+            f'{html.escape(block.code)}</textarea>'
             f"</div>")
 
 
@@ -272,8 +277,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 def main(argv: list[str]) -> int:
     """Print the runnable blocks of the given Markdown files as JSON, for check_runnable.mjs."""
     if not argv:
-        print("usage: pyodide_runner.py docs/01-value.md ... (prints their runnable blocks as JSON)",
-              file=sys.stderr)
+        print("usage: pyodide_runner.py docs/01-value.md ... "
+              "(prints their runnable blocks as JSON)", file=sys.stderr)
         return 2
     out = []
     for name in argv:

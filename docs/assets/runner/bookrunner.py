@@ -91,7 +91,7 @@ def run(code: str, kind: str, emit, filename: str = "<example>") -> bool:
             for statement in tree.body:
                 try:
                     exec(compile(ast.Interactive([statement]), filename, "single"), namespace)
-                except BaseException as error:  # noqa: BLE001 - shown to the reader, as doctest does
+                except BaseException as error:  # shown to the reader, as doctest does
                     ok = False
                     stdout.flush()
                     report(error)
@@ -101,7 +101,7 @@ def run(code: str, kind: str, emit, filename: str = "<example>") -> bool:
                 exec(compile(tree, filename, "exec"), namespace)
                 if last is not None:
                     show(eval(compile(ast.Expression(last.value), filename, "eval"), namespace))
-            except BaseException as error:  # noqa: BLE001
+            except BaseException as error:  # shown to the reader too
                 ok = False
                 stdout.flush()
                 report(error)
