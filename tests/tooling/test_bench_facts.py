@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import math
-import re
 import sys
 from pathlib import Path
 
@@ -189,13 +188,3 @@ def test_which_engines_of_the_ladder_leave_cycles(name, cycles):
 
     assert (cyclic_garbage_after(build) > 0) is cycles
 
-
-def test_the_chapter_shows_the_naive_engine_that_is_measured():
-    source = (BENCH / "naive.py").read_text(encoding="utf-8")
-    listing = re.search(r"# --- the listing in docs/07-fast.md starts here ---\n(.*?)"
-                        r"# --- the listing in docs/07-fast.md ends here ---", source, re.S)
-    chapter = (ROOT / "docs" / "07-fast.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```python\n(class Value:.*?)^```$", chapter, re.S | re.M)
-    assert blocks, "docs/07-fast.md has no ```python block starting with 'class Value:'"
-    assert listing[1] in blocks, ("the naive Value in docs/07-fast.md differs from "
-                                  "bench/naive.py; change both together")
