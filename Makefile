@@ -101,7 +101,7 @@ learning-figures: sine sine-unit | env
 
 # Chapter 9: the sine fit on tensors and the spiral classifier (a few seconds).
 TENSOR_DEPS := micrograd/engine.py micrograd/gradcheck.py micrograd/sine.py micrograd/train.py \
-  micrograd/experiment.py
+  micrograd/experiment.py \
   micrograd/tensor.py micrograd/tensor_fit.py
 tensor-figures: | env
 	$(STAMP) tensor --deps $(TENSOR_DEPS) --outputs $(GEN)/spiral.png $(GEN)/tensor.json -- \
