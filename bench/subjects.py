@@ -216,6 +216,10 @@ class Floor(Subject):
 
     main = True
 
+    def loss_and_gradient(self) -> tuple[float, list[float]]:
+        loss, tape = self.forward()
+        return loss, problem.flatten(self.backward(tape))
+
     def step(self) -> tuple[float, float, float]:
         clock = time.perf_counter
         t0 = clock()
@@ -238,10 +242,6 @@ class PythonFloor(Floor):
 
     def backward(self, tape):
         return floors.python_backward(self.weights, tape)
-
-    def loss_and_gradient(self) -> tuple[float, list[float]]:
-        loss, tape = self.forward()
-        return loss, problem.flatten(self.backward(tape))
 
 
 class NumpyFloor(Floor):
