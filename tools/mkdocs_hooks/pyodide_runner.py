@@ -60,7 +60,8 @@ HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 # A python block as pymdownx.highlight renders it; Entangled blocks carry an id first,
 # and their title holds a link.
 HTML_BLOCK = re.compile(r'<div (?:id="[^"]*" )?class="language-python(?P<classes>[^"]*)">'
-                        r'(?:<span class="filename">.*?</span>)?<pre><span></span><code>(?P<code>.*?)</code></pre></div>', re.S)
+                        r'(?:<span class="filename">.*?</span>)?'
+                        r'<pre><span></span><code>(?P<code>.*?)</code></pre></div>', re.S)
 
 
 @dataclass
