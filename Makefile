@@ -88,7 +88,8 @@ STAMP = $(PY) tools/stamp.py $(if $(PREVIEW),--keep-existing)
 
 figures: sine sine-unit plots graphs learning-figures tensor-figures optim-figures
 
-SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/sine.py
+SINE_DEPS := micrograd/engine.py micrograd/nn.py micrograd/train.py micrograd/experiment.py \
+  micrograd/sine.py
 sine: | env
 	$(STAMP) sine --deps $(SINE_DEPS) --outputs $(GEN)/sine_fit.png $(GEN)/sine.json -- \
 	  $(PY) -m micrograd.sine --seeds 0 1 2 3 4 --out $(GEN)
@@ -123,6 +124,7 @@ learning-figures: sine sine-unit | env
 
 # Chapter 9: the sine fit on tensors and the spiral classifier (a few seconds).
 TENSOR_DEPS := micrograd/engine.py micrograd/gradcheck.py micrograd/sine.py micrograd/train.py \
+  micrograd/experiment.py \
   micrograd/tensor.py micrograd/tensor_fit.py
 tensor-figures: | env
 	$(STAMP) tensor --deps $(TENSOR_DEPS) --outputs $(GEN)/spiral.png $(GEN)/tensor.json -- \
@@ -130,7 +132,8 @@ tensor-figures: | env
 
 # Chapter 8: optimizer paths on 2-D functions, the sine race (600 epochs, not
 # chapter 6's 2000, and three seeds: the race must stay cheap), the moons.
-OPTIM_DEPS := micrograd/engine.py micrograd/nn.py micrograd/optim.py micrograd/moons.py micrograd/race.py
+OPTIM_DEPS := micrograd/engine.py micrograd/nn.py micrograd/optim.py micrograd/moons.py micrograd/race.py \
+  $(SINE_DEPS)
 OPTIM_PATHS := $(addprefix $(GEN)/,optim_ravine.png optim_scaled.png optim_adam.png optim_adam_table.md optim_bias.png optim_adamw.png)
 OPTIM_RACE := $(addprefix $(GEN)/,optim_race.json optim_race.png optim_race_table.md optim_race_setup.md)
 MOONS := $(addprefix $(GEN)/,moons.json moons.png moons_table.md)
@@ -168,7 +171,7 @@ serve: env katex
 # its import name is micrograd, like ours.
 KARPATHY_VENV := bench/.venv-karpathy
 BENCH_OUT := $(GEN)/bench.json $(GEN)/bench_ladder.png
-BENCH_DEPS := $(SINE_DEPS) micrograd/tensor.py $(wildcard bench/*.py)
+BENCH_DEPS := $(SINE_DEPS) micrograd/tensor.py micrograd/tensor_fit.py $(wildcard bench/*.py)
 
 $(KARPATHY_VENV)/.installed:
 	@test -n "$(PYTHON313)" || { echo "make: no Python >= 3.13 found; set PYTHON313=/path/to/python3.13" >&2; exit 1; }

@@ -64,11 +64,6 @@ def python_backward(weights: Weights, tape) -> Weights:
     return [([list(row) for row in rows], biases) for rows, biases in grads]
 
 
-def python_step(weights: Weights, xs: list[float], ys: list[float]):
-    loss, tape = python_forward(weights, xs, ys)
-    return loss, python_backward(weights, tape)
-
-
 # --- NumPy, all samples at once -----------------------------------------------
 
 
@@ -104,8 +99,3 @@ def numpy_backward(arrays, tape):
         if k:
             delta = (delta @ W) * (a > 0.0)
     return grads
-
-
-def numpy_step(arrays, X, Y):
-    loss, tape = numpy_forward(arrays, X, Y)
-    return loss, numpy_backward(arrays, tape)

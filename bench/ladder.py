@@ -1,19 +1,17 @@
-"""The steps from the naive engine to ours, one change at a time.
+"""The engines between the naive one and ours, one change at a time.
 
-Benchmark subjects, not part of the package. Each engine below adds one
-change to the one before it, so that the benchmark can say what each change
-bought:
+Not part of the package. bench/subjects.py pairs these engines with a way
+of building a neuron, one change per rung of the ladder:
 
-    closures        bench/naive.py: a closure per node, recursive sort
-    slots           the same source, with __slots__
-    local           no closures: local derivatives and one loop; slots
-    loop            the topological sort as a loop instead of recursion
-    fused           a neuron is one node with 2n+1 parents
-    leaves          leaves stay out of the topological order
-    zeros           a ReLU that is off stores no local derivatives
+    ClosureValue    bench/naive.py: a closure per node, recursive sort
+    SlotsValue      the same source, with __slots__
+    LocalValue      no closures: local derivatives and one loop
+    LoopValue       the topological sort as a loop instead of recursion
+    LeavesValue     leaves stay out of the topological order
 
-Every engine runs the same network, written with `Network` below, which
-builds neurons from binary + and * (or one fused node for `fused`).
+`Network` builds the same MLP on any of them, its neurons either from
+binary + and * (`binary_neuron`) or as one fused node each
+(`fused_neuron_for`), which may also store nothing for a ReLU that is off.
 """
 from __future__ import annotations
 
@@ -192,23 +190,3 @@ SlotsValue = _slotted_naive()
 LocalValue = _local_engine(_recursive_order)
 LoopValue = _local_engine(_loop_order)
 LeavesValue = _local_engine(_loop_order_without_leaves)
-
-# name -> (what changed, Value class, neuron); each row adds one change to the row above
-LADDER = {
-    "closures": ("closures, no __slots__, recursive sort (the naive listing)",
-                 ClosureValue, binary_neuron),
-    "slots": ("+ __slots__", SlotsValue, binary_neuron),
-    "local": ("+ local derivatives instead of closures: no reference cycles",
-              LocalValue, binary_neuron),
-    "loop": ("+ topological sort as a loop, not recursion", LoopValue, binary_neuron),
-    "fused": ("+ a neuron is one fused node", LoopValue, fused_neuron_for(LoopValue)),
-    "leaves": ("+ leaves stay out of the sort", LeavesValue, fused_neuron_for(LeavesValue)),
-    "zeros": ("+ a ReLU that is off stores no local derivatives", LeavesValue,
-              fused_neuron_for(LeavesValue, off_stores_nothing=True)),
-}
-
-
-def ladder_network(name: str, weights: Weights) -> Network:
-    _, Value, neuron = LADDER[name]
-    return Network(Value, weights, neuron)
-

@@ -1,13 +1,4 @@
-"""The naive engine of the chapter "Making it fast" (docs/07-fast.md).
-
-A benchmark subject, not part of the package: the design of Karpathy's
-micrograd, in which every node carries a closure that knows how to push its
-gradient into its parents. The class below is shown in the chapter verbatim;
-tests/tooling/test_bench_facts.py checks that the two stay the same.
-"""
-
-
-# --- the listing in docs/07-fast.md starts here ---
+# ~/~ begin <<docs/07-fast.md#bench/naive.py>>[init]
 class Value:
     """A number in a graph; its _backward closure sends its gradient back."""
 
@@ -79,4 +70,4 @@ class Value:
         self.grad = 1.0
         for node in reversed(order):
             node._backward()
-# --- the listing in docs/07-fast.md ends here ---
+# ~/~ end

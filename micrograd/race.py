@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Callable
 
 from micrograd import MLP, Value
+from micrograd.experiment import LR_END, LR_START, SIZES
 from micrograd.moons import accuracy, hinge_loss, l2_penalty, logistic_loss, make_moons
 from micrograd.optim import SGD, Adam, AdamW, LinearLR, Optimizer, RMSprop
+from micrograd.sine import generate_data
 
 # ~/~ begin <<docs/08-optim.md#race-train>>[init]
 
@@ -55,10 +57,9 @@ def train(loss_fn: Callable[[], Value], optimizer: Optimizer, epochs: int,
 # ~/~ begin <<docs/08-optim.md#race-sine>>[init]
 
 
-SINE_X = [-3.0 + 6.0 * i / 120 for i in range(121)]
-SINE_Y = [math.sin(x) for x in SINE_X]
+SINE_X, SINE_Y = generate_data()  # chapter 6's data
 TARGET_MSE = 0.0006
-END_FACTOR = 0.0025  # chapter 6: from 0.2 down to 0.0005
+END_FACTOR = LR_END / LR_START  # chapter 6's schedule, as a factor of the start
 CONTENDERS: dict[str, Callable[[list], Optimizer]] = {
     "SGD": lambda params: SGD(params, lr=0.4),
     "SGD, momentum 0.9": lambda params: SGD(params, lr=0.1, momentum=0.9),
@@ -69,7 +70,7 @@ CONTENDERS: dict[str, Callable[[list], Optimizer]] = {
 
 def race_one(name: str, seed: int, epochs: int) -> dict:
     """Train MLP(1, [16, 16, 1]) on sin(x) from `seed` with one contender."""
-    model = MLP(1, [16, 16, 1], rng=random.Random(seed))
+    model = MLP(1, SIZES, rng=random.Random(seed))
     optimizer = CONTENDERS[name](model.parameters())
     schedule = LinearLR(optimizer, 1.0, END_FACTOR, total_iters=max(epochs - 1, 1))
     inputs = [[x] for x in SINE_X]

@@ -19,16 +19,16 @@ import sys
 import time
 from pathlib import Path
 
+from micrograd.experiment import EPOCHS, HIGH, LOW, LR_END, LR_START, POINTS, SIZES
 from micrograd.nn import MLP
 from micrograd.train import mse, train
 
-SIZES = [16, 16, 1]
 # The final MSE reported for this network and schedule: a reference to compare with.
 REFERENCE_MSE = 0.0006
 
 # ~/~ begin <<docs/06-training.md#sine-data>>[init]
-def generate_data(n: int = 121, low: float = -3.0,
-                  high: float = 3.0) -> tuple[list[float], list[float]]:
+def generate_data(n: int = POINTS, low: float = LOW,
+                  high: float = HIGH) -> tuple[list[float], list[float]]:
     """n points with x evenly spaced in [low, high], and y = sin(x)."""
     xs = [low + (high - low) * i / (n - 1) for i in range(n)]
     return xs, [math.sin(x) for x in xs]
@@ -66,7 +66,7 @@ def plot_results(model: MLP, xs: list[float], ys: list[float],
 # ~/~ begin <<docs/appendix-experiment.md#sine-fit>>[init]
 
 
-def fit(seed: int, epochs: int = 2000, lr_start: float = 0.2, lr_end: float = 0.0005,
+def fit(seed: int, epochs: int = EPOCHS, lr_start: float = LR_START, lr_end: float = LR_END,
         init: str = "fan-in", progress: bool = True) -> dict:
     """Train one network from `seed`; return its losses, final MSE and timing."""
     xs, ys = generate_data()
@@ -87,7 +87,7 @@ def fit(seed: int, epochs: int = 2000, lr_start: float = 0.2, lr_end: float = 0.
     wall_time = time.perf_counter() - start
     diverged = not math.isfinite(losses[-1])
     outputs = [] if diverged else [v.data for v in model.batch(xs)]
-    grid = [-3 + 6 * i / 600 for i in range(601)]
+    grid = [LOW + (HIGH - LOW) * i / 600 for i in range(601)]
     return {
         "seed": seed, "epochs": epochs, "losses": losses, "wall_time_s": wall_time,
         "final_mse": math.nan if diverged else mse(model.batch(xs), ys).data,
@@ -141,7 +141,7 @@ def outcome(run: dict) -> str:
 def summarize(runs: list[dict], args: argparse.Namespace, total_time: float) -> dict:
     finals = [r["final_mse"] for r in runs if r["diverged_at"] is None]
     return {
-        "experiment": {"points": 121, "sizes": SIZES, "activation": "relu",
+        "experiment": {"points": POINTS, "sizes": SIZES, "activation": "relu",
                        "init": args.init, "epochs": args.epochs,
                        "lr_start": args.lr_start, "lr_end": args.lr_end},
         "reference_mse": REFERENCE_MSE,
@@ -171,9 +171,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m micrograd.sine",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--epochs", type=int, default=2000)
-    parser.add_argument("--lr-start", type=float, default=0.2)
-    parser.add_argument("--lr-end", type=float, default=0.0005)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--lr-start", type=float, default=LR_START)
+    parser.add_argument("--lr-end", type=float, default=LR_END)
     parser.add_argument("--init", choices=["fan-in", "unit"], default="fan-in")
     parser.add_argument("--out", type=Path, default=Path("."), help="folder for the outputs")
     parser.add_argument("--name", default="sine", help="results file stem (default: sine)")

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
-from micrograd.sine import SIZES, generate_data
+from micrograd.experiment import EPOCHS, LR_END, LR_START, SIZES
+from micrograd.sine import generate_data
 from micrograd.tensor import MLP, cross_entropy
 from micrograd.train import linear_decay
 
 # ~/~ begin <<docs/09-tensor.md#tensor-fit-sine>>[init]
 
 
-def fit_sine(seed: int, epochs: int = 2000, lr_start: float = 0.2,
-             lr_end: float = 0.0005) -> dict:
+def fit_sine(seed: int, epochs: int = EPOCHS, lr_start: float = LR_START,
+             lr_end: float = LR_END) -> dict:
     """Chapter 6's experiment on tensors: losses, final MSE and wall time."""
     xs, ys = generate_data()
     X, Y = np.array(xs).reshape(-1, 1), np.array(ys).reshape(-1, 1)
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> dict:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=Path("."), help="folder for the outputs")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    parser.add_argument("--epochs", type=int, default=2000, help="epochs of the sine fit")
+    parser.add_argument("--epochs", type=int, default=EPOCHS, help="epochs of the sine fit")
     parser.add_argument("--spiral-epochs", type=int, default=1000)
     parser.add_argument("--no-plot", action="store_true", help="skip spiral.png")
     args = parser.parse_args(argv)

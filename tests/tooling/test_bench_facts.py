@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import math
-import re
 import sys
 from pathlib import Path
 
@@ -21,9 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(BENCH))
 
-import floors  # noqa: E402  (bench/, not a package)
-import ladder  # noqa: E402
-import problem  # noqa: E402
+import problem  # noqa: E402  (bench/, not a package)
+from subjects import SUBJECTS  # noqa: E402
 
 SEEDS = (0, 1, 2)
 
@@ -49,53 +47,19 @@ def assert_close(got, expected, what):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_the_pure_python_floor_has_the_engines_gradient(seed):
+@pytest.mark.parametrize("name", [n for n, s in SUBJECTS.items() if not s.karpathy_env])
+def test_every_subject_has_the_engines_gradient(name, seed):
+    if name in ("numpy_floor", "tensor"):
+        pytest.importorskip("numpy")
     weights = problem.initial_weights(seed=seed)
     loss, gradient = engine_loss_and_gradient(weights)
-    floor_loss, floor_grads = floors.python_step(weights, problem.XS, problem.YS)
-    assert math.isclose(floor_loss, loss, rel_tol=1e-12, abs_tol=1e-12)
-    assert_close(problem.flatten(floor_grads), gradient, "pure-Python floor")
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_the_numpy_floor_has_the_engines_gradient(seed):
-    np = pytest.importorskip("numpy")
-    weights = problem.initial_weights(seed=seed)
-    loss, gradient = engine_loss_and_gradient(weights)
-    arrays = floors.numpy_arrays(weights)
-    X = np.array(problem.XS).reshape(-1, 1)
-    Y = np.array(problem.YS).reshape(-1, 1)
-    floor_loss, floor_grads = floors.numpy_step(arrays, X, Y)
-    assert math.isclose(floor_loss, loss, rel_tol=1e-12, abs_tol=1e-12)
-    flat = problem.flatten([(dW.tolist(), db.tolist()) for dW, db in floor_grads])
-    assert_close(flat, gradient, "NumPy floor")
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_the_tensor_subject_has_the_engines_gradient(seed):
-    pytest.importorskip("numpy")
-    import tensor_subject
-    weights = problem.initial_weights(seed=seed)
-    loss, gradient = engine_loss_and_gradient(weights)
-    tensor_loss, tensor_gradient = tensor_subject.loss_and_gradient(tensor_subject.model(weights))
-    assert math.isclose(tensor_loss, loss, rel_tol=1e-12, abs_tol=1e-12)
-    assert_close(tensor_gradient, gradient, "tensor engine")
-
-
-@pytest.mark.parametrize("name", list(ladder.LADDER))
-def test_every_engine_of_the_ladder_has_the_engines_gradient(name):
-    weights = problem.initial_weights()
-    loss, gradient = engine_loss_and_gradient(weights)
-    network = ladder.ladder_network(name, weights)
-    their_loss = problem.sine_loss(network)
-    network.zero_grad()
-    their_loss.backward()
-    assert math.isclose(their_loss.data, loss, rel_tol=1e-12, abs_tol=1e-12)
-    assert_close([p.grad for p in network.parameters()], gradient, name)
+    their_loss, their_gradient = SUBJECTS[name](weights).loss_and_gradient()
+    assert math.isclose(their_loss, loss, rel_tol=1e-12, abs_tol=1e-12)
+    assert_close(their_gradient, gradient, name)
 
 
 def ours_loss(model):
-    """The loss as chapter 6 and bench/worker.py's "ours" write it."""
+    """The loss as chapter 6 and the subject "ours" (bench/subjects.py) write it."""
     return mse(model.batch(problem.BATCH), problem.YS)
 
 
@@ -122,14 +86,15 @@ def test_the_batched_loss_has_fewer_nodes_and_edges():
     # a constant for y and a -, a ** and a + node; then the sum's starting 0, the
     # / and its constant: 4 N + 3 nodes, where the fused loss is one.
     assert per_sample == batch
-    assert fused[0] == batch[0] - (4 * problem.N_POINTS + 3) + 1
+    assert fused[0] == batch[0] - (4 * len(problem.XS) + 3) + 1
 
 
 def test_the_benchmark_fits_the_books_sine_data():
-    from micrograd.sine import SIZES, generate_data
+    from micrograd.experiment import EPOCHS, SIZES
+    from micrograd.sine import generate_data
     xs, ys = generate_data()
     assert (xs, ys) == (problem.XS, problem.YS)
-    assert list(problem.SIZES[1:]) == list(SIZES)
+    assert list(problem.SIZES) == [1, *SIZES] and problem.EPOCHS == EPOCHS
 
 
 def cyclic_garbage_after(build) -> int:
@@ -184,18 +149,8 @@ def test_which_engines_of_the_ladder_leave_cycles(name, cycles):
     weights = problem.initial_weights()
 
     def build():
-        network = ladder.ladder_network(name, weights)
+        network = SUBJECTS[name](weights).model
         return network, a_training_step(network)
 
     assert (cyclic_garbage_after(build) > 0) is cycles
 
-
-def test_the_chapter_shows_the_naive_engine_that_is_measured():
-    source = (BENCH / "naive.py").read_text(encoding="utf-8")
-    listing = re.search(r"# --- the listing in docs/07-fast.md starts here ---\n(.*?)"
-                        r"# --- the listing in docs/07-fast.md ends here ---", source, re.S)
-    chapter = (ROOT / "docs" / "07-fast.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```python\n(class Value:.*?)^```$", chapter, re.S | re.M)
-    assert blocks, "docs/07-fast.md has no ```python block starting with 'class Value:'"
-    assert listing[1] in blocks, ("the naive Value in docs/07-fast.md differs from "
-                                  "bench/naive.py; change both together")

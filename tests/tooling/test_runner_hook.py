@@ -73,6 +73,14 @@ class Attempt:
 >>> np.zeros(1)
 array([0.])
 ```
+
+``` {.python file=bench/whole.py .runnable}
+whole_file_runs = 1
+```
+
+``` {.python #part .runnable}
+a_fragment_does_not_run = 1
+```
 '''
 
 
@@ -80,7 +88,8 @@ def test_finds_examples_and_runnable_listings_only() -> None:
     blocks = runner.runnable_blocks(PAGE)
     assert [(b.kind, b.line, b.heading) for b in blocks] == [
         ("example", 5, "Examples"), ("example", 16, "Examples"),
-        ("listing", 37, "Listings"), ("listing", 42, "Listings"), ("example", 47, "Listings")]
+        ("listing", 37, "Listings"), ("listing", 42, "Listings"), ("example", 47, "Listings"),
+        ("listing", 53, "Listings")]
 
 
 def test_an_example_runs_without_prompts_or_output() -> None:
@@ -93,8 +102,8 @@ def test_an_example_runs_without_prompts_or_output() -> None:
 
 def test_what_the_page_cannot_run_is_named() -> None:
     blocks = runner.runnable_blocks(PAGE)
-    assert [b.needs for b in blocks] == ["", "", "", "", "NumPy"]
-    note = runner.wrap(blocks[-1], "<div>code</div>")
+    assert [b.needs for b in blocks] == ["", "", "", "", "NumPy", ""]
+    note = runner.wrap(blocks[-2], "<div>code</div>")
     assert "runner-unavailable" in note and "needs NumPy" in note and "<textarea" not in note
     wrapped = runner.wrap(blocks[0], "<div>code</div>")
     assert '<textarea class="runner-code"' in wrapped and "int(&quot;a&quot;)" in wrapped

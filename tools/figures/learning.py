@@ -27,7 +27,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from micrograd import MLP
-from micrograd.sine import SIZES, generate_data
+from micrograd.experiment import EPOCHS, LR_END, LR_START, SIZES
+from micrograd.sine import generate_data
 from micrograd.train import linear_decay
 
 SEEDS = range(20)
@@ -89,7 +90,8 @@ def init_rms(path: Path) -> None:
     save(fig, path)
 
 
-def lr_schedule(path: Path, start: float = 0.2, end: float = 0.0005, epochs: int = 2000) -> None:
+def lr_schedule(path: Path, start: float = LR_START, end: float = LR_END,
+                epochs: int = EPOCHS) -> None:
     rate = linear_decay(start, end, epochs)
     fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
     ax.plot(range(epochs), [rate(e) for e in range(epochs)], color="C0", linewidth=2)

@@ -3,7 +3,8 @@
 Every block Sybil runs, a plain ```` ```python ```` fence (an example when its
 first line is a `>>>` prompt, else a listing such as a first attempt the package
 does not keep), and every listing marked runnable (```` ``` {.python .runnable} ````,
-which Entangled and Sybil both leave alone) gets a Run button and an editable
+which Sybil runs too; with a `file=`, Entangled also writes it to that file, as
+chapter 7's bench/naive.py) gets a Run button and an editable
 code area on the page.  The code runs in Pyodide (CPython compiled to WebAssembly)
 inside a Web Worker that the page starts on the first Run.  This hook
 
@@ -56,9 +57,10 @@ UNAVAILABLE = {"numpy": "NumPy", "matplotlib": "matplotlib", "torch": "PyTorch",
 IMPORT = re.compile(r"^\s*(?:from|import)\s+(\w+)", re.M)
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
-# A python block as pymdownx.highlight renders it; Entangled blocks carry an id first.
-HTML_BLOCK = re.compile(r'<div class="language-python(?P<classes>[^"]*)">'
-                        r'(?:<span class="filename">[^<]*</span>)?'
+# A python block as pymdownx.highlight renders it; Entangled blocks carry an id first,
+# and their title holds a link.
+HTML_BLOCK = re.compile(r'<div (?:id="[^"]*" )?class="language-python(?P<classes>[^"]*)">'
+                        r'(?:<span class="filename">.*?</span>)?'
                         r'<pre><span></span><code>(?P<code>.*?)</code></pre></div>', re.S)
 
 
@@ -96,6 +98,14 @@ class Runnable:
         self.needs = " and ".join(dict.fromkeys(missing))
 
 
+def is_fragment(words: list[str]) -> bool:
+    """A named fragment (`#name`, no `file=`): part of a file, never run on its own.
+
+    The entangled_blocks hook gives every Entangled block an `#anchor`, so a
+    `#` alone does not tell; a `file=` block is a whole file and can run."""
+    return any(w.startswith("#") for w in words) and not any(w.startswith("file=") for w in words)
+
+
 def runnable_blocks(markdown: str) -> list[Runnable]:
     """The runnable blocks of a page, in order, wherever they sit (admonitions, tabs)."""
     lines, found, heading, i = markdown.splitlines(), [], "", 0
@@ -122,7 +132,7 @@ def runnable_blocks(markdown: str) -> list[Runnable]:
             kind = "example" if text.lstrip().startswith(">>>") else "listing"
             found.append(Runnable(kind, text, i + 1, heading))
         elif (fence.startswith("`") and info.startswith("{") and ".python" in words
-              and ".runnable" in words and not any(w.startswith(("#", "file=")) for w in words)):
+              and ".runnable" in words and not is_fragment(words)):
             found.append(Runnable("listing", text, i + 1, heading))
         i = j + 1
     return found
@@ -206,7 +216,8 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     title, blocks = pages.get(page.file.src_uri, ("", []))
     if not blocks:
         return html_text
-    rendered = [m for m in HTML_BLOCK.finditer(html_text) if "entangled" not in m["classes"]]
+    rendered = [m for m in HTML_BLOCK.finditer(html_text)
+                if "entangled" not in m["classes"] or "runnable" in m["classes"]]
     pieces, position, k = [], 0, 0
     for block in blocks:
         while k < len(rendered) and code_text(rendered[k]["code"]).rstrip() != block.text.rstrip():
