@@ -70,7 +70,7 @@ def predicted_rms(init: str, xs: list[float]) -> list[float]:
 def init_rms(path: Path) -> None:
     xs, _ = generate_data()
     layers = range(1, len(SIZES) + 1)
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    fig, ax = plt.subplots(figsize=(9, 4), dpi=100)
     for offset, (init, (label, color)) in zip((-0.12, 0.12), INITS.items()):
         runs = [rms_per_layer(MLP(1, SIZES, init=init, rng=random.Random(s)), xs) for s in SEEDS]
         for k in layers:
@@ -85,7 +85,7 @@ def init_rms(path: Path) -> None:
     ax.set_xticks(list(layers), ["layer 1 (ReLU)", "layer 2 (ReLU)", "layer 3 (linear)"])
     ax.set(ylabel="RMS of the layer's outputs", title="MLP(1, [16, 16, 1]) before training, 20 seeds")
     ax.grid(True, axis="y", which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the dots
     save(fig, path)
 
 
