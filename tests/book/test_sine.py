@@ -84,6 +84,16 @@ def test_karpathys_initialisation_diverges_at_this_learning_rate():
     assert len(losses) < 50 and not math.isfinite(losses[-1])
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_karpathys_initialisation_trains_at_a_quarter_of_the_learning_rate(seed):
+    xs, ys = generate_data()
+    model = MLP(1, [16, 16, 1], init="unit", rng=random.Random(seed))
+    train(model, xs, ys, epochs=500, lr_start=0.05, lr_end=0.000125)
+    zero_loss = statistics.fmean(y * y for y in ys)
+    assert mse(model.batch(xs), ys).data < zero_loss / 10
+
+
 def test_train_prints_the_loss_when_asked(capsys):
     model = MLP(1, [2, 1], rng=random.Random(0))
     losses = train(model, [0.0, 1.0], [0.0, 1.0], epochs=4, lr_start=0.1, lr_end=0.1,

@@ -163,6 +163,38 @@ def neuron_plain_and_fused() -> str:
     return "\n".join(lines) + "\n"
 
 
+@figure
+def mlp_architecture() -> str:
+    """MLP(1, [16, 16, 1]) as circles and lines: the layer sizes read from a real network."""
+    import random
+
+    from micrograd import MLP
+
+    model = MLP(1, [16, 16, 1], rng=random.Random(0))
+    columns = [("input", model.layers[0].nin, "the number x")]
+    for k, layer in enumerate(model.layers, start=1):
+        n = len(layer.neurons)
+        kind = {"relu": "ReLU", None: "linear"}.get(layer.activation, layer.activation)
+        role = ": the output y" if k == len(model.layers) else ""
+        columns.append((f"layer {k}", n, f"{n} {kind} neuron{'s' if n > 1 else ''}{role}"))
+    lines = ["digraph {",
+             '  graph [rankdir="LR", bgcolor="transparent", nodesep="0.06", ranksep="1.1", '
+             'splines="line"];',
+             '  node [shape="circle", label="", width="0.17", fixedsize="true"];',
+             '  edge [arrowhead="none", penwidth="0.35"];']
+    for c, (name, n, label) in enumerate(columns):
+        lines.append(f"  subgraph cluster_{c} {{")
+        lines.append(f'    label="{name}\\n{label}"; fontname="Helvetica"; fontsize="11"; '
+                     'peripheries="0"; labelloc="b";')
+        lines += [f"    c{c}_{i};" for i in range(n)]
+        lines.append("  }")
+    for c in range(len(columns) - 1):
+        lines += [f"  c{c}_{i} -> c{c + 1}_{j};"
+                  for i in range(columns[c][1]) for j in range(columns[c + 1][1])]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 # Chapter 7 -------------------------------------------------------------------
 
 @figure
