@@ -100,6 +100,59 @@ def test_what_the_page_cannot_run_is_named() -> None:
     assert '<textarea class="runner-code"' in wrapped and "int(&quot;a&quot;)" in wrapped
 
 
+NUMPY_PAGE = '''\
+```python
+>>> x = 2
+```
+
+```python
+>>> from micrograd.tensor import Tensor
+>>> t = Tensor([1.0])
+```
+
+```python
+>>> t.shape
+(1,)
+```
+
+```python
+>>> print("needs nothing, but comes after")
+needs nothing, but comes after
+```
+'''
+
+
+def test_blocks_after_an_import_that_needs_numpy_are_unavailable_too() -> None:
+    first, tensor, uses_t, later = runner.runnable_blocks(NUMPY_PAGE)
+    assert first.needs == "" and not first.inherited
+    assert tensor.needs == "NumPy" and not tensor.inherited
+    assert (uses_t.needs, uses_t.inherited) == ("NumPy", True)
+    assert (later.needs, later.inherited) == ("NumPy", True)
+    assert "builds on the examples above it, which need NumPy" in runner.wrap(uses_t, "<div></div>")
+
+
+def test_the_header_says_whether_the_page_runs_here() -> None:
+    assert "also run right here" in runner.runs_here(runner.runnable_blocks(PAGE[:PAGE.index("## Listings")]))
+    mixed = runner.runs_here(runner.runnable_blocks(NUMPY_PAGE))
+    assert "that do not need NumPy also run right here" in mixed
+    numpy_only = runner.runnable_blocks(NUMPY_PAGE[NUMPY_PAGE.index("```python\n>>> from"):])
+    assert all(b.needs for b in numpy_only)
+    header = runner.runs_here(numpy_only)
+    assert "need NumPy" in header and "run right here" not in header
+
+
+def test_package_modules_that_import_numpy_are_found_through_their_imports(tmp_path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "plain.py").write_text("import math\n\ndef plot():\n    import matplotlib\n")
+    (package / "arrays.py").write_text("try:\n    import numpy as np\nexcept ImportError:\n    raise\n")
+    (package / "uses.py").write_text("from pkg.arrays import thing\n")
+    (package / "further.py").write_text("import pkg.uses\n")
+    assert runner.package_needing_numpy(package) == {"pkg.arrays", "pkg.uses", "pkg.further"}
+    assert {"micrograd.tensor", "micrograd.tensor_fit"} <= runner.package_needing_numpy()
+    assert "micrograd.race" not in runner.package_needing_numpy()  # matplotlib only when plotting
+
+
 def test_the_package_zip_is_the_tangled_package_and_reproducible() -> None:
     data = runner.package_zip()
     assert data == runner.package_zip()

@@ -14,7 +14,10 @@ inside a Web Worker that the page starts on the first Run.  This hook
 * wraps each runnable block in `<div class="runner">` with a `<textarea>`
   that holds the code to run: an example with its prompts stripped and its
   expected output dropped.  Examples that need NumPy or matplotlib, which
-  Pyodide's core does not have, get a note instead;
+  Pyodide's core does not have, get a note instead.  So does every block
+  after the first one on a page that imports a module needing NumPy (numpy
+  itself, matplotlib, or a module of the package that imports them, such as
+  micrograd.tensor): the later blocks use the names it defines;
 * writes a Jupyter notebook per chapter (notebooks/NN-name.ipynb, with
   nbformat) and links it under the chapter's title.
 
@@ -26,6 +29,7 @@ the same rule for what runs and what is skipped.
 
 from __future__ import annotations
 
+import ast
 import doctest
 import html
 import io
@@ -35,6 +39,7 @@ import re
 import sys
 import zipfile
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.hooks.pyodide_runner")
@@ -53,7 +58,9 @@ NOTEBOOKS = "notebooks"
 # Modules an example may import that Pyodide's core (the npm package) lacks.
 UNAVAILABLE = {"numpy": "NumPy", "matplotlib": "matplotlib", "torch": "PyTorch",
                "graphviz": "the graphviz package"}
-IMPORT = re.compile(r"^\s*(?:from|import)\s+(\w+)", re.M)
+# Importing one of these makes a page's later blocks unavailable too: they build on it.
+NEEDS_NUMPY = {"numpy", "matplotlib"}
+IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))", re.M)
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 # A python block as pymdownx.highlight renders it; Entangled blocks carry an id first.
@@ -72,6 +79,7 @@ class Runnable:
     code: str = ""  # what runs: prompts stripped, expected output dropped
     want: str = ""  # an example's expected output, all of it, in order
     needs: str = ""  # what the page's Python lacks for it ("NumPy"), or ""
+    inherited: bool = False  # it lacks that only because an earlier block on the page does
     # Notebook cells: the statements up to and including each one the book shows output for.
     cells: list[tuple[str, str]] = field(default_factory=list)
 
@@ -91,8 +99,66 @@ class Runnable:
         else:
             self.code = self.text
             self.cells = [(self.text, "")]
-        missing = [UNAVAILABLE[m] for m in IMPORT.findall(self.code) if m in UNAVAILABLE]
+        missing = [UNAVAILABLE[m.split(".")[0]] for m in imported(self.code)
+                   if m.split(".")[0] in UNAVAILABLE]
+        missing += ["NumPy" for m in imported(self.code) if m in package_needing_numpy()]
         self.needs = " and ".join(dict.fromkeys(missing))
+
+
+def imported(code: str) -> list[str]:
+    """The modules that `import` and `from ... import` lines of `code` name."""
+    names = []
+    for source, modules in IMPORT.findall(code):
+        names += [source] if source else [m.strip() for m in modules.split(",")]
+    return names
+
+
+@cache
+def package_needing_numpy(package: Path = PACKAGE) -> frozenset[str]:
+    """The package's modules whose import needs NumPy or matplotlib, directly or not.
+
+    A module-level import counts (one inside a `try:` too); one inside a function
+    does not, since it runs only when the function is called.
+    """
+    imports = {}
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names, todo = set(), list(tree.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+            elif isinstance(node, (ast.Try, ast.If)):
+                todo += [*node.body, *node.orelse, *getattr(node, "finalbody", []),
+                         *(h for handler in getattr(node, "handlers", []) for h in handler.body)]
+        imports[f"{package.name}.{path.stem}"] = names
+    needing = set(NEEDS_NUMPY)
+    while True:  # modules that import a module that needs NumPy, until nothing changes
+        more = {m for m, names in imports.items()
+                if m not in needing and any(n.split(".")[0] in NEEDS_NUMPY or n in needing
+                                            for n in names)}
+        if not more:
+            return frozenset(needing - NEEDS_NUMPY)
+        needing |= more
+
+
+def mark_dependent_blocks(blocks: list[Runnable]) -> list[Runnable]:
+    """From the first block that imports something needing NumPy on, no block can run.
+
+    The blocks of a page share their names, like a notebook's cells, so a block
+    after such an import uses what it defined (an array, a Tensor) even when it
+    imports nothing itself.
+    """
+    cause = ""
+    for block in blocks:
+        names = {m.split(".")[0] for m in imported(block.code)} | set(imported(block.code))
+        if not cause and names & (NEEDS_NUMPY | package_needing_numpy()):
+            cause = block.needs or "NumPy"
+        elif cause and not block.needs:
+            block.needs, block.inherited = cause, True
+    return blocks
 
 
 def runnable_blocks(markdown: str) -> list[Runnable]:
@@ -122,7 +188,7 @@ def runnable_blocks(markdown: str) -> list[Runnable]:
               and ".runnable" in words and not any(w.startswith(("#", "file=")) for w in words)):
             found.append(Runnable("listing", text, i + 1, heading))
         i = j + 1
-    return found
+    return mark_dependent_blocks(found)
 
 
 # --- the site -----------------------------------------------------------------------------
@@ -181,15 +247,29 @@ def code_text(highlighted: str) -> str:
 def wrap(block: Runnable, rendered: str) -> str:
     """A rendered block with its editable code, or with a note on why it cannot run here."""
     if block.needs:
+        what = ("builds on the examples above it, which need" if block.inherited else "needs")
         return (f'<div class="runner runner-unavailable">{rendered}'
-                f'<p class="runner-note">This example needs {block.needs}, which the Python in '
-                f"this page does not have. Run it on your own machine: the chapter's notebook "
-                f"(link under the title) has it.</p></div>")
+                f'<p class="runner-note">This example {what} {block.needs}, which the Python '
+                f"in this page does not have. Run it on your own machine: the chapter's "
+                f"notebook (link under the title) has it.</p></div>")
     label = "example" if block.kind == "example" else "listing"
     return (f'<div class="runner" data-runner-kind="{block.kind}">{rendered}'
             f'<textarea class="runner-code" spellcheck="false" autocapitalize="off" '
             f'aria-label="Editable code of this {label}" hidden>{html.escape(block.code)}</textarea>'
             f"</div>")
+
+
+def runs_here(blocks: list[Runnable]) -> str:
+    """What the header under the title says about running this page's blocks in the page."""
+    missing = " and ".join(dict.fromkeys(b.needs for b in blocks if b.needs))
+    if all(b.needs for b in blocks):
+        return (f"The examples on this page need {missing}, which the Python in this page does "
+                f"not have: run them from the notebook, on your own machine.")
+    if missing:
+        return (f"The examples on this page that do not need {missing} also run right here: "
+                f"press <em>Run</em> under one, or <em>Edit</em> it first. The others say so.")
+    return ("The examples on this page also run right here: press <em>Run</em> under one, "
+            "or <em>Edit</em> it first.")
 
 
 def notebook_name(src_uri: str) -> str:
@@ -218,8 +298,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     html_text = "".join(pieces)
     href = get_relative_url(notebook_name(page.file.src_uri), page.file.url)
     link = (f'<p class="runner-notebook"><a href="{href}" download>Download this chapter\'s code '
-            f"as a Jupyter notebook</a>. The examples on this page also run right here: press "
-            f"<em>Run</em> under one, or <em>Edit</em> it first.</p>")
+            f"as a Jupyter notebook</a>. {runs_here(blocks)}</p>")
     heading = re.search(r"</h1>", html_text)
     at = heading.end() if heading else 0
     return html_text[:at] + link + html_text[at:]
