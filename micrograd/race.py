@@ -175,6 +175,16 @@ def decay_of_y(make: Callable[[list], Optimizer], steps: int = 600) -> list[floa
     return [y for _, y in path(make, ignores_y, (0.0, 1.0), steps)]
 # ~/~ end
 
+# ~/~ begin <<docs/08-optim.md#race-stability>>[init]
+
+
+def largest_stable_lr(curvature: float, momentum: float = 0.0, nesterov: bool = False) -> float:
+    """The learning rate above which SGD diverges on f = curvature * theta**2 / 2."""
+    if nesterov:
+        return 2 * (1 + momentum) / ((1 + 2 * momentum) * curvature)
+    return 2 * (1 + momentum) / curvature
+# ~/~ end
+
 # ~/~ begin <<docs/08-optim.md#race-plots>>[init]
 
 
@@ -200,32 +210,44 @@ def _contours(ax, f, box: tuple[float, float, float, float]) -> None:
     zs = [[f(Value(x), Value(y)).data for x in xs] for y in ys]
     ax.contour(xs, ys, zs, levels=[0.05 * 2 ** k for k in range(14)], colors="0.75",
                linewidths=0.7)
-    ax.plot([0], [0], marker="*", color="black", markersize=10)
+    if f is ravine:  # its principal directions: the floor x = y, and across it
+        for slope, text in ((1, "floor: curvature 1"), (-1, "across: curvature 100")):
+            ax.axline((0, 0), slope=slope, color="0.45", linestyle="--", linewidth=0.9)
+            ax.text(0.3, 0.4 * slope, text, color="0.3", fontsize=9, rotation=45 * slope,
+                    rotation_mode="anchor", va="bottom" if slope > 0 else "top")
+    ax.plot([0], [0], marker="*", color="black", markersize=12, zorder=5)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x", ylabel="y")
 
 
 def _draw_paths(ax, f, start, steps, makers, title: str) -> dict[str, float]:
-    """Draw each optimizer's path; return the loss where each ends."""
-    _contours(ax, f, (-4.5, 1.5, -2.5, 2.5) if f is badly_scaled else (-4.5, 1.5, -4.0, 1.5))
+    """Draw each optimizer's path, its learning rate and its end; return each final loss."""
+    paths = {label: path(make, f, start, steps) for label, make in makers.items()}
+    x0, x1, y0, y1 = (-4.5, 1.5, -2.5, 2.5) if f is badly_scaled else (-4.5, 1.5, -4.0, 1.5)
+    every = [p for points in paths.values() for p in points]
+    x0, x1 = min(x0, min(p[0] for p in every) - 0.3), max(x1, max(p[0] for p in every) + 0.3)
+    y0, y1 = min(y0, min(p[1] for p in every) - 0.3), max(y1, max(p[1] for p in every) + 0.3)
+    _contours(ax, f, (x0, x1, y0, y1))  # wide enough that no path leaves the frame
     final = {}
-    for k, (label, make) in enumerate(makers.items()):
-        points = path(make, f, start, steps)
+    for k, (label, points) in enumerate(paths.items()):
+        lr = makers[label]([Value(0.0)]).lr
         ax.plot([p[0] for p in points], [p[1] for p in points], "-o", markersize=2.5,
-                linewidth=1.2, color=f"C{k}", label=label)
+                linewidth=1.2, color=f"C{k}", alpha=0.85, label=f"{label}, lr {lr:g}")
+        ax.plot(*points[-1], marker="osD^"[k], markersize=13 - 2.5 * k, color=f"C{k}",
+                markeredgecolor="black", zorder=4)  # the end: smaller on top, all visible
         final[label] = f(Value(points[-1][0]), Value(points[-1][1])).data
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=9, title="large marker: the end", title_fontsize=9)
     return final
 
 
 def plot_paths(out: Path) -> None:
     plt = _pyplot()
     for name, (f, title, start, steps, makers) in PATHS.items():
-        fig, ax = plt.subplots(figsize=(6, 4.2), dpi=100)
+        fig, ax = plt.subplots(figsize=(6.5, 4.8), dpi=100)
         _draw_paths(ax, f, start, steps, makers, f"{steps} steps on {title}")
         _save(fig, out / f"optim_{name}.png")
         plt.close(fig)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), dpi=100)
+    fig, axes = plt.subplots(2, 1, figsize=(6.5, 9), dpi=100)
     finals = [_draw_paths(ax, f, start, steps, ADAM_PATHS, f"{steps} steps on {title}")
               for ax, (f, title, start, steps, _) in zip(axes, PATHS.values())]
     _save(fig, out / "optim_adam.png")
