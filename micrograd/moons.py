@@ -65,9 +65,9 @@ def logistic_loss(scores: Sequence[Value], labels: Sequence[int]) -> Value:
     return -sum(log_sigmoid(y * s) for s, y in zip(scores, labels)) / len(labels)
 
 
-def l2_penalty(params: Sequence[Value], alpha: float) -> Value:
-    """alpha times the sum of the squared parameters."""
-    return alpha * sum(p * p for p in params)
+def l2_penalty(params: Sequence[Value], strength: float) -> Value:
+    """strength (kappa) times the sum of the squared parameters."""
+    return strength * sum(p * p for p in params)
 
 
 def accuracy(scores: Sequence[Value], labels: Sequence[int]) -> float:
