@@ -151,6 +151,15 @@ def test_package_modules_that_import_numpy_are_found_through_their_imports(tmp_p
     assert runner.package_needing_numpy(package) == {"pkg.arrays", "pkg.uses", "pkg.further"}
     assert {"micrograd.tensor", "micrograd.tensor_fit"} <= runner.package_needing_numpy()
     assert "micrograd.race" not in runner.package_needing_numpy()  # matplotlib only when plotting
+    assert runner.package_functions_needing(package) == {("pkg.plain", "plot"): ("matplotlib",)}
+
+
+def test_a_function_of_the_package_that_imports_graphviz_when_called_is_named() -> None:
+    (listing,) = runner.runnable_blocks("```python\nfrom micrograd.graph import draw_dot\n"
+                                        "draw_dot(x)\n```\n")
+    assert listing.needs == "the graphviz package" and not listing.inherited
+    (example,) = runner.runnable_blocks("```python\n>>> from micrograd.graph import to_dot\n```\n")
+    assert example.needs == ""  # to_dot writes DOT text with the standard library alone
 
 
 def test_the_package_zip_is_the_tangled_package_and_reproducible() -> None:

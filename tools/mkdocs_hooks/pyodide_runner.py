@@ -13,8 +13,9 @@ inside a Web Worker that the page starts on the first Run.  This hook
   which the worker unpacks next to the interpreter;
 * wraps each runnable block in `<div class="runner">` with a `<textarea>`
   that holds the code to run: an example with its prompts stripped and its
-  expected output dropped.  Examples that need NumPy or matplotlib, which
-  Pyodide's core does not have, get a note instead.  So does every block
+  expected output dropped.  Examples that need NumPy, matplotlib or graphviz,
+  which Pyodide's core does not have, get a note instead (also when they take
+  a function from the package that imports one of them when called).  So does every block
   after the first one on a page that imports a module needing NumPy (numpy
   itself, matplotlib, or a module of the package that imports them, such as
   micrograd.tensor): the later blocks use the names it defines;
@@ -99,18 +100,48 @@ class Runnable:
         else:
             self.code = self.text
             self.cells = [(self.text, "")]
-        missing = [UNAVAILABLE[m.split(".")[0]] for m in imported(self.code)
-                   if m.split(".")[0] in UNAVAILABLE]
-        missing += ["NumPy" for m in imported(self.code) if m in package_needing_numpy()]
+        missing = []
+        for module, names in imports_of(self.code):
+            if module.split(".")[0] in UNAVAILABLE:
+                missing.append(UNAVAILABLE[module.split(".")[0]])
+            if module in package_needing_numpy():
+                missing.append("NumPy")
+            for name in names:  # a function of the package that imports graphviz, say, when called
+                missing += [UNAVAILABLE[m] for m in package_functions_needing().get((module, name), ())]
         self.needs = " and ".join(dict.fromkeys(missing))
 
 
-def imported(code: str) -> list[str]:
-    """The modules that `import` and `from ... import` lines of `code` name."""
-    names = []
-    for source, modules in IMPORT.findall(code):
-        names += [source] if source else [m.strip() for m in modules.split(",")]
-    return names
+def imports_of(code: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(module, the names taken from it) for each import in `code`; () for `import module`."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # not Python as a whole: read the import lines alone
+        return [(m.strip(), ()) for source, modules in IMPORT.findall(code)
+                for m in ([source] if source else modules.split(","))]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, ()) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, tuple(alias.name for alias in node.names)))
+    return found
+
+
+@cache
+def package_functions_needing(package: Path = PACKAGE) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(module, function or class) of the package -> what it imports, when called, that the
+    page lacks: `draw_dot` imports graphviz only when it runs."""
+    needing = {}
+    for path in sorted(package.glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names = {alias.name.split(".")[0] for inner in ast.walk(node)
+                         if isinstance(inner, (ast.Import, ast.ImportFrom))
+                         for alias in (inner.names if isinstance(inner, ast.Import)
+                                       else [ast.alias(inner.module or "")])}
+                if unavailable := tuple(sorted(names & UNAVAILABLE.keys())):
+                    needing[(f"{package.name}.{path.stem}", node.name)] = unavailable
+    return needing
 
 
 @cache
@@ -153,8 +184,10 @@ def mark_dependent_blocks(blocks: list[Runnable]) -> list[Runnable]:
     """
     cause = ""
     for block in blocks:
-        names = {m.split(".")[0] for m in imported(block.code)} | set(imported(block.code))
-        if not cause and names & (NEEDS_NUMPY | package_needing_numpy()):
+        modules = {m for m, _ in imports_of(block.code)}
+        needs_numpy = bool(modules & package_needing_numpy()) or any(
+            m.split(".")[0] in NEEDS_NUMPY for m in modules)
+        if not cause and needs_numpy:
             cause = block.needs or "NumPy"
         elif cause and not block.needs:
             block.needs, block.inherited = cause, True
