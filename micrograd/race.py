@@ -450,20 +450,25 @@ def moons_verdict(runs: list[dict]) -> str:
     for loss in LOSSES:
         mine = [r for r in runs if r["loss"] == loss]
         reached = [r["name"] for r in mine if r["epochs_to_100"] is not None]
-        kept = [r["name"] for r in mine if r["final_accuracy"] == 1.0]
-        text.append(f"With the {loss} loss, {len(reached)} of the {len(mine)} optimizers "
-                    f"classify every training point correctly at some step"
-                    + (f" ({', '.join(reached)})" if 0 < len(reached) < len(mine) else "")
-                    + f", and {len(kept)} still do after the last step.")
+        kept = sum(r["final_accuracy"] == 1.0 for r in mine)
+        who = (f"all {len(mine)} optimizers classify" if len(reached) == len(mine) else
+               f"{len(reached)} of the {len(mine)} optimizers"
+               + (f" ({', '.join(reached)})" if reached else "")
+               + (" classifies" if len(reached) == 1 else " classify"))
+        text.append(f"With the {loss} loss, {who} every training point correctly at some "
+                    f"step, and {kept or 'none'} {'does' if kept == 1 else 'do'} so after "
+                    f"the last step.")
     for r in runs:
         first = r["epochs_to_100"]
         if first is not None and r["final_accuracy"] < 1.0:
             after = r["accuracies"][first - 1:]
-            text.append(f"{r['name']} with the {r['loss']} loss first gets all of them "
-                        f"right at step {first}, then loses and regains that "
-                        f"{sum(a < 1.0 <= b for a, b in zip(after, after[1:]))} times, and "
-                        f"ends at {r['final_accuracy']:.0%}: it is at 100% on "
-                        f"{sum(a == 1.0 for a in after)} of its last {len(after)} steps.")
+            regained = sum(a < 1.0 <= b for a, b in zip(after, after[1:]))
+            text.append(f"{r['name']} with the {r['loss']} loss first gets every point right "
+                        f"at step {first}, but is at 100% on {sum(a == 1.0 for a in after)} "
+                        f"of the {len(after)} steps from there on"
+                        + (f", regaining it {regained} {'time' if regained == 1 else 'times'}"
+                           if regained else "")
+                        + f", and ends at {r['final_accuracy']:.0%}.")
     return " ".join(text)
 
 
