@@ -280,11 +280,12 @@ def code_text(highlighted: str) -> str:
 def wrap(block: Runnable, rendered: str) -> str:
     """A rendered block with its editable code, or with a note on why it cannot run here."""
     if block.needs:
-        what = ("builds on the examples above it, which need" if block.inherited else "needs")
+        what = (f"builds on the examples above it, and they need {block.needs}" if block.inherited
+                else f"needs {block.needs}")
         return (f'<div class="runner runner-unavailable">{rendered}'
-                f'<p class="runner-note">This example {what} {block.needs}, which the Python '
-                f"in this page does not have. Run it on your own machine: the chapter's "
-                f"notebook (link under the title) has it.</p></div>")
+                f'<p class="runner-note">This example {what}, which the Python in this page '
+                f"does not have. Run it on your own machine: the chapter's notebook (link under "
+                f"the title) has it.</p></div>")
     label = "example" if block.kind == "example" else "listing"
     return (f'<div class="runner" data-runner-kind="{block.kind}">{rendered}'
             f'<textarea class="runner-code" spellcheck="false" autocapitalize="off" '
@@ -299,8 +300,8 @@ def runs_here(blocks: list[Runnable]) -> str:
         return (f"The examples on this page need {missing}, which the Python in this page does "
                 f"not have: run them from the notebook, on your own machine.")
     if missing:
-        return (f"The examples on this page that do not need {missing} also run right here: "
-                f"press <em>Run</em> under one, or <em>Edit</em> it first. The others say so.")
+        return (f"The examples on this page also run right here: press <em>Run</em> under one, "
+                f"or <em>Edit</em> it first (except those that need {missing}, which say so).")
     return ("The examples on this page also run right here: press <em>Run</em> under one, "
             "or <em>Edit</em> it first.")
 
