@@ -68,9 +68,9 @@ def logistic_loss(scores: Sequence[Value], labels: Sequence[int]) -> Value:
     return -sum(logs, Value(0.0)) / len(labels)
 
 
-def l2_penalty(params: Sequence[Value], alpha: float) -> Value:
-    """alpha times the sum of the squared parameters."""
-    return alpha * sum((p * p for p in params), Value(0.0))
+def l2_penalty(params: Sequence[Value], strength: float) -> Value:
+    """strength (kappa) times the sum of the squared parameters."""
+    return strength * sum((p * p for p in params), Value(0.0))
 
 
 def accuracy(scores: Sequence[Value], labels: Sequence[int]) -> float:

@@ -126,8 +126,8 @@ class SGD(Optimizer):
         if self.momentum != 0.0:
             if "momentum_buffer" in state:
                 b = self.momentum * state["momentum_buffer"] + (1 - self.dampening) * g
-            else:
-                b = g  # the first step: the buffer starts at the gradient, undampened
+            else:  # the first step: the buffer starts at the gradient, undampened,
+                b = g if isinstance(g, Real) else g.copy()  # in an array of its own
             state["momentum_buffer"] = b
             g = g + self.momentum * b if self.nesterov else b
         return theta - self.lr * g
@@ -168,8 +168,13 @@ class RMSprop(Optimizer):
 
 
 def _maximum(a: Any, b: Any) -> Any:
-    """The larger of a and b, element by element, for floats and arrays alike."""
-    return a * (a >= b) + b * (a < b)
+    """The larger of a and b (nan if either is), element by element: floats, or arrays."""
+    if isinstance(a, Real):
+        return b if b > a or b != b else a
+    larger = a.copy()
+    take = (b > a) | (b != b)  # where b is larger, or nan
+    larger[take] = b[take]     # assignment: exact, whatever the numbers
+    return larger
 
 
 class Adam(Optimizer):
@@ -199,7 +204,7 @@ class Adam(Optimizer):
         m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1 - beta1) * g
         v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
         if self.amsgrad:
-            v = state["max_exp_avg_sq"] = _maximum(state.get("max_exp_avg_sq", 0.0), v)
+            v = state["max_exp_avg_sq"] = _maximum(state.get("max_exp_avg_sq", v), v)
         m_hat = m / (1 - beta1 ** t)
         v_hat = v / (1 - beta2 ** t)
         return theta - self.lr * m_hat / (v_hat ** 0.5 + self.eps)

@@ -111,8 +111,8 @@ def moons_one(name: str, loss_name: str, seed: int = 0, epochs: int = MOONS_EPOC
     losses = train(loss, optimizer, epochs, schedule)
     final = accuracy(model.batch(xs), ys)
     perfect = next((e + 1 for e, a in enumerate(accuracies) if a == 1.0), None)
-    return {"name": name, "loss": loss_name, "losses": losses, "final_accuracy": final,
-            "epochs_to_100": perfect, "model": model}
+    return {"name": name, "loss": loss_name, "losses": losses, "accuracies": accuracies,
+            "final_accuracy": final, "epochs_to_100": perfect, "model": model}
 # ~/~ end
 
 # ~/~ begin <<docs/08-optim.md#race-paths>>[init]
@@ -178,6 +178,16 @@ def decay_of_y(make: Callable[[list], Optimizer], steps: int = 600) -> list[floa
     return [y for _, y in path(make, ignores_y, (0.0, 1.0), steps)]
 # ~/~ end
 
+# ~/~ begin <<docs/08-optim.md#race-stability>>[init]
+
+
+def largest_stable_lr(curvature: float, momentum: float = 0.0, nesterov: bool = False) -> float:
+    """The learning rate above which SGD diverges on f = curvature * theta**2 / 2."""
+    if nesterov:
+        return 2 * (1 + momentum) / ((1 + 2 * momentum) * curvature)
+    return 2 * (1 + momentum) / curvature
+# ~/~ end
+
 # ~/~ begin <<docs/08-optim.md#race-plots>>[init]
 
 
@@ -203,32 +213,44 @@ def _contours(ax, f, box: tuple[float, float, float, float]) -> None:
     zs = [[f(Value(x), Value(y)).data for x in xs] for y in ys]
     ax.contour(xs, ys, zs, levels=[0.05 * 2 ** k for k in range(14)], colors="0.75",
                linewidths=0.7)
-    ax.plot([0], [0], marker="*", color="black", markersize=10)
+    if f is ravine:  # its principal directions: the floor x = y, and across it
+        for slope, text in ((1, "floor: curvature 1"), (-1, "across: curvature 100")):
+            ax.axline((0, 0), slope=slope, color="0.45", linestyle="--", linewidth=0.9)
+            ax.text(0.3, 0.4 * slope, text, color="0.3", fontsize=9, rotation=45 * slope,
+                    rotation_mode="anchor", va="bottom" if slope > 0 else "top")
+    ax.plot([0], [0], marker="*", color="black", markersize=12, zorder=5)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x", ylabel="y")
 
 
 def _draw_paths(ax, f, start, steps, makers, title: str) -> dict[str, float]:
-    """Draw each optimizer's path; return the loss where each ends."""
-    _contours(ax, f, (-4.5, 1.5, -2.5, 2.5) if f is badly_scaled else (-4.5, 1.5, -4.0, 1.5))
+    """Draw each optimizer's path, its learning rate and its end; return each final loss."""
+    paths = {label: path(make, f, start, steps) for label, make in makers.items()}
+    x0, x1, y0, y1 = (-4.5, 1.5, -2.5, 2.5) if f is badly_scaled else (-4.5, 1.5, -4.0, 1.5)
+    every = [p for points in paths.values() for p in points]
+    x0, x1 = min(x0, min(p[0] for p in every) - 0.3), max(x1, max(p[0] for p in every) + 0.3)
+    y0, y1 = min(y0, min(p[1] for p in every) - 0.3), max(y1, max(p[1] for p in every) + 0.3)
+    _contours(ax, f, (x0, x1, y0, y1))  # wide enough that no path leaves the frame
     final = {}
-    for k, (label, make) in enumerate(makers.items()):
-        points = path(make, f, start, steps)
+    for k, (label, points) in enumerate(paths.items()):
+        lr = makers[label]([Value(0.0)]).lr
         ax.plot([p[0] for p in points], [p[1] for p in points], "-o", markersize=2.5,
-                linewidth=1.2, color=f"C{k}", label=label)
+                linewidth=1.2, color=f"C{k}", alpha=0.85, label=f"{label}, lr {lr:g}")
+        ax.plot(*points[-1], marker="osD^"[k], markersize=13 - 2.5 * k, color=f"C{k}",
+                markeredgecolor="black", zorder=4)  # the end: smaller on top, all visible
         final[label] = f(Value(points[-1][0]), Value(points[-1][1])).data
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=9, title="large marker: the end", title_fontsize=9)
     return final
 
 
 def plot_paths(out: Path) -> None:
     plt = _pyplot()
     for name, (f, title, start, steps, makers) in PATHS.items():
-        fig, ax = plt.subplots(figsize=(6, 4.2), dpi=100)
+        fig, ax = plt.subplots(figsize=(6.5, 4.8), dpi=100)
         _draw_paths(ax, f, start, steps, makers, f"{steps} steps on {title}")
         _save(fig, out / f"optim_{name}.png")
         plt.close(fig)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), dpi=100)
+    fig, axes = plt.subplots(2, 1, figsize=(6.5, 9), dpi=100)
     finals = [_draw_paths(ax, f, start, steps, ADAM_PATHS, f"{steps} steps on {title}")
               for ax, (f, title, start, steps, _) in zip(axes, PATHS.values())]
     _save(fig, out / "optim_adam.png")
@@ -286,10 +308,10 @@ def plot_race(results: dict, path: Path) -> None:
 def plot_moons(runs: list[dict], path: Path) -> None:
     plt = _pyplot()
     xs, ys = make_moons(100, noise=0.1, seed=0)
-    fig, axes = plt.subplots(1, len(runs), figsize=(5.5 * len(runs), 4.4), dpi=100)
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8.8), dpi=100)
     grid_x = [-1.6 + 4.2 * i / 70 for i in range(71)]
     grid_y = [-1.1 + 2.8 * j / 50 for j in range(51)]
-    for ax, run in zip(axes, runs):
+    for ax, run in zip(axes.flat, runs):
         scores = run["model"].batch([[x, y] for y in grid_y for x in grid_x])
         zs = [[scores[j * len(grid_x) + i].data for i in range(len(grid_x))]
               for j in range(len(grid_y))]
@@ -325,8 +347,11 @@ def sine(args: argparse.Namespace) -> dict:
     with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
         runs = pool.map(_race_job, jobs, chunksize=1)
     wall = time.perf_counter() - start
+    seeds = [str(s) for s in args.seeds]
     results: dict = {"epochs": args.epochs, "target_mse": TARGET_MSE,
                      "seeds": args.seeds, "seeds_count": len(args.seeds),
+                     "seeds_text": " and ".join([", ".join(seeds[:-1]), seeds[-1]] if
+                                                len(seeds) > 1 else seeds),
                      "contenders": list(CONTENDERS), "runs": {}, "summary": {},
                      "wall_time_s": wall}
     for name in CONTENDERS:
@@ -390,7 +415,7 @@ def _moons_job(job: tuple[str, str]) -> dict:
     return result
 
 
-SHOWN_MOONS = [("SGD", "hinge"), ("Adam", "logistic")]
+SHOWN_MOONS = [("SGD", "hinge"), ("SGD", "logistic"), ("Adam", "hinge"), ("Adam", "logistic")]
 
 
 def moons(args: argparse.Namespace) -> dict:
@@ -398,19 +423,20 @@ def moons(args: argparse.Namespace) -> dict:
     start = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
         runs = pool.map(_moons_job, jobs, chunksize=1)
-    rows = [{k: r[k] for k in ("name", "loss", "final_accuracy", "epochs_to_100")}
-            for r in runs]
+    rows = [{k: r[k] for k in ("name", "loss", "final_accuracy", "epochs_to_100",
+                               "accuracies")} for r in runs]
     results = {"epochs": MOONS_EPOCHS, "wall_time_s": time.perf_counter() - start,
                "runs": rows}
-    perfect = [r for r in rows if r["final_accuracy"] == 1.0]
     shown = [r for r in runs if (r["name"], r["loss"]) in SHOWN_MOONS]
     results["shown"] = {f"{r['name']} {r['loss']}": r["final_accuracy"] for r in shown}
-    results["verdict"] = (
-        f"{len(perfect)} of the {len(runs)} runs "
-        f"{'classifies' if len(perfect) == 1 else 'classify'} every training point "
-        f"correctly after {MOONS_EPOCHS} steps. The figure shows "
-        + " and ".join(f"{r['name']} with the {r['loss']} loss "
-                       f"({r['final_accuracy']:.0%})" for r in shown) + ".")
+    results["verdict"] = moons_verdict(rows)
+    reached = {loss: sum(r["epochs_to_100"] is not None for r in rows
+                         if r["loss"] == loss) for loss in LOSSES}
+    lost = [r for r in rows if r["epochs_to_100"] is not None and r["final_accuracy"] < 1.0]
+    if reached["hinge"] <= reached["logistic"] or not lost:  # what the chapter says
+        raise SystemExit(f"the chapter says that more optimizers reach 100% with the hinge "
+                         f"loss than with the logistic loss, and that some run loses 100% "
+                         f"again; the data say {reached}, and {len(lost)} runs lose it")
     table = ["| optimizer | loss | accuracy | first step at 100% |",
              "| --- | --- | ---: | ---: |"]
     for r in rows:
@@ -421,11 +447,39 @@ def moons(args: argparse.Namespace) -> dict:
     return results
 
 
+def moons_verdict(runs: list[dict]) -> str:
+    """What the moons runs show, loss by loss, from their accuracies at every step."""
+    text = []
+    for loss in LOSSES:
+        mine = [r for r in runs if r["loss"] == loss]
+        reached = [r["name"] for r in mine if r["epochs_to_100"] is not None]
+        kept = sum(r["final_accuracy"] == 1.0 for r in mine)
+        who = (f"all {len(mine)} optimizers classify" if len(reached) == len(mine) else
+               f"{len(reached)} of the {len(mine)} optimizers"
+               + (f" ({', '.join(reached)})" if reached else "")
+               + (" classifies" if len(reached) == 1 else " classify"))
+        text.append(f"With the {loss} loss, {who} every training point correctly at some "
+                    f"step, and {kept or 'none'} {'does' if kept == 1 else 'do'} so after "
+                    f"the last step.")
+    for r in runs:
+        first = r["epochs_to_100"]
+        if first is not None and r["final_accuracy"] < 1.0:
+            after = r["accuracies"][first - 1:]
+            regained = sum(a < 1.0 <= b for a, b in zip(after, after[1:]))
+            text.append(f"{r['name']} with the {r['loss']} loss first gets every point right "
+                        f"at step {first}, but is at 100% on {sum(a == 1.0 for a in after)} "
+                        f"of the {len(after)} steps from there on"
+                        + (f", regaining it {regained} {'time' if regained == 1 else 'times'}"
+                           if regained else "")
+                        + f", and ends at {r['final_accuracy']:.0%}.")
+    return " ".join(text)
+
+
 def main(argv: list[str] | None = None) -> dict | None:
     parser = argparse.ArgumentParser(prog="python -m micrograd.race",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("experiment", choices=["paths", "sine", "moons"])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--epochs", type=int, default=600)
     parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2))
     parser.add_argument("--expect", help="fail unless this optimizer wins the sine race")

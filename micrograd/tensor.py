@@ -127,7 +127,7 @@ class Tensor:
         for node in reversed(order):
             if node._grad_fn is not None:  # only a leaf root has none
                 for parent, g in zip(node._prev, node._grad_fn(node.grad)):
-                    parent.grad += g
+                    parent.grad = parent.grad + g  # a new array, never in place
     # ~/~ end
 
     # ~/~ begin <<docs/09-tensor.md#tensor-elementwise>>[init]

@@ -19,7 +19,7 @@ import numpy as np
 
 from micrograd.experiment import EPOCHS, LR_END, LR_START, SIZES
 from micrograd.sine import generate_data
-from micrograd.tensor import MLP, cross_entropy
+from micrograd.tensor import MLP, Tensor, cross_entropy
 from micrograd.train import linear_decay
 
 # ~/~ begin <<docs/09-tensor.md#tensor-fit-sine>>[init]
@@ -111,11 +111,105 @@ def plot_spiral(run: dict, path: Path) -> None:
         points = X[y == c]
         ax.scatter(points[:, 0], points[:, 1], s=12, color=colour, edgecolors="black",
                    linewidths=0.4, label=f"class {c}")
-    ax.set(xlim=(-1.2, 1.2), ylim=(-1.2, 1.2), aspect="equal",
+    ax.set(xlim=(-1.2, 1.2), ylim=(-1.2, 1.2), aspect="equal", xlabel="x1", ylabel="x2",
            title=f"MLP(2, [32, 32, 3]): test accuracy {run['test_accuracy']:.1%}")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+# ~/~ end
+
+# ~/~ begin <<docs/09-tensor.md#tensor-fit-shapes>>[init]
+
+
+def _grid(ax, left: float, top: float, shape: tuple, colour: str, label: str,
+          faded: bool = False) -> float:
+    """Draw an array of `shape` (a vector as one row) as unit squares; return its right edge."""
+    from matplotlib.patches import Rectangle
+    rows, cols = (1, shape[0]) if len(shape) == 1 else shape
+    for i in range(rows):
+        for j in range(cols):
+            ax.add_patch(Rectangle((left + j, top - i - 1), 1, 1, facecolor=colour,
+                                   edgecolor="0.25", linewidth=0.8, alpha=0.35 if faded else 0.9))
+    if label:
+        ax.text(left + cols / 2, top + 0.35, label, ha="center", va="bottom", fontsize=11)
+    return left + cols
+
+
+def _symbol(ax, x: float, y: float, text: str) -> float:
+    ax.text(x + 0.6, y, text, ha="center", va="center", fontsize=16)
+    return x + 1.2
+
+
+def plot_shapes(out: Path) -> None:
+    """broadcast.png and matmul.png: the shapes of real arrays, forward and backward."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    # Broadcasting: z = x + b, with b of shape (3,) and then c of shape (4, 1).
+    x, b, c = Tensor(np.ones((4, 3))), Tensor(np.ones(3)), Tensor(np.ones((4, 1)))
+    z = x + b
+    z.backward(np.ones(z.shape))
+    w = x + c
+    w.backward(np.ones(w.shape))
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), dpi=100, facecolor="white")
+    for row, (operand, name, result) in enumerate(((b, "b", z), (c, "c", w))):
+        forward, backward = axes[row]
+        edge = _grid(forward, 0, 4, x.shape, "#4c72b0", f"x {x.shape}")
+        edge = _symbol(forward, edge, 2, "+")
+        _grid(forward, edge, 4, operand.shape, "#dd8452", f"{name} {operand.shape}")
+        rows, cols = result.shape
+        stretched = [(i, j) for i in range(rows) for j in range(cols)
+                     if not (i < (1 if operand.data.ndim == 1 else operand.shape[0])
+                             and j < operand.shape[-1])]
+        for i, j in stretched:  # the entries broadcasting reuses, faded
+            _grid(forward, edge + j, 4 - i, (1,), "#dd8452", "", faded=True)
+        edge = _symbol(forward, edge + cols, 2, "=")
+        _grid(forward, edge, 4, result.shape, "#55a868", f"z = x + {name} {result.shape}")
+        forward.set_title(f"forward: {name} is reused along the "
+                          f"{'rows' if operand.data.ndim == 1 else 'columns'}", fontsize=11)
+        edge = _grid(backward, 0, 4, result.shape, "#55a868", f"z-bar {result.shape}")
+        axis = 0 if operand.data.ndim == 1 else 1
+        backward.annotate("", (edge + 2.3, 2), (edge + 0.3, 2),
+                          arrowprops={"arrowstyle": "->", "linewidth": 1.5})
+        backward.text(edge + 1.3, 1.6, f"sum over\naxis {axis}", ha="center", va="top",
+                      fontsize=10)
+        _grid(backward, edge + 2.6, 4, operand.grad.shape, "#dd8452",
+              f"{name}-bar {operand.grad.shape}")
+        backward.set_title(f"backward: sum_to(z-bar, {operand.shape})", fontsize=11)
+        for ax in (forward, backward):
+            ax.set(xlim=(-0.5, 12.5), ylim=(-0.5, 5.2), aspect="equal")
+            ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(out / "broadcast.png", metadata={"Software": None})
+    plt.close(fig)
+
+    # The matrix product and its two gradients, with the shapes the arrays really have.
+    A, B = Tensor(np.ones((2, 3))), Tensor(np.ones((3, 4)))
+    C = A @ B
+    C.backward(np.ones(C.shape))
+    equations = [("C = A @ B", [("A", A.shape, "#4c72b0"), ("B", B.shape, "#dd8452"),
+                                ("C", C.shape, "#55a868")]),
+                 ("A-bar = C-bar @ B.T", [("C-bar", C.grad.shape, "#55a868"),
+                                          ("B.T", B.data.T.shape, "#dd8452"),
+                                          ("A-bar", A.grad.shape, "#4c72b0")]),
+                 ("B-bar = A.T @ C-bar", [("A.T", A.data.T.shape, "#4c72b0"),
+                                          ("C-bar", C.grad.shape, "#55a868"),
+                                          ("B-bar", B.grad.shape, "#dd8452")])]
+    fig, axes = plt.subplots(3, 1, figsize=(7.5, 8), dpi=100, facecolor="white")
+    for ax, (title, ((n1, s1, k1), (n2, s2, k2), (n3, s3, k3))) in zip(axes, equations):
+        edge = _grid(ax, 0, 4, s1, k1, f"{n1} {s1}")
+        edge = _symbol(ax, edge, 2, "@")
+        edge = _grid(ax, edge, 4, s2, k2, f"{n2} {s2}")
+        edge = _symbol(ax, edge, 2, "=")
+        _grid(ax, edge, 4, s3, k3, f"{n3} {s3}")
+        ax.set_title(f"{title}: ({s1[0]}, {s1[1]}) @ ({s2[0]}, {s2[1]}) = ({s3[0]}, {s3[1]}); "
+                     f"the inner lengths, {s1[1]} and {s2[0]}, match", fontsize=11)
+        ax.set(xlim=(-0.5, 16), ylim=(-0.5, 5.2), aspect="equal")
+        ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(out / "matmul.png", metadata={"Software": None})
     plt.close(fig)
 # ~/~ end
 
@@ -129,7 +223,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--epochs", type=int, default=EPOCHS, help="epochs of the sine fit")
     parser.add_argument("--spiral-epochs", type=int, default=1000)
-    parser.add_argument("--no-plot", action="store_true", help="skip spiral.png")
+    parser.add_argument("--no-plot", action="store_true", help="skip the figures")
+    parser.add_argument("--scalar", type=Path,
+                        help="chapter 6's sine.json, to compare the run times with")
     args = parser.parse_args(argv)
     if args.epochs < 1 or args.spiral_epochs < 1:
         parser.error("--epochs and --spiral-epochs must be at least 1")
@@ -150,11 +246,15 @@ def main(argv: list[str] | None = None) -> dict:
                    "test_accuracy": spiral_run["test_accuracy"],
                    "wall_time_s": spiral_run["wall_time_s"]},
     }
+    if args.scalar:
+        scalar = json.loads(args.scalar.read_text())["wall_time_s"]["median"]
+        summary["sine"]["scalar_over_tensor"] = scalar / summary["sine"]["wall_time_s"]["median"]
     args.out.mkdir(parents=True, exist_ok=True)
     text = json.dumps(summary, indent=2, allow_nan=False)
     (args.out / "tensor.json").write_text(text + "\n")
     if not args.no_plot:
         plot_spiral(spiral_run, args.out / "spiral.png")
+        plot_shapes(args.out)
     print(f"sine: median final MSE {summary['sine']['median_mse']:.6f}, "
           f"{summary['sine']['wall_time_s']['median']:.2f} s per run; spiral: test "
           f"accuracy {spiral_run['test_accuracy']:.1%} in {spiral_run['wall_time_s']:.2f} s")

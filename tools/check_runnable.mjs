@@ -9,7 +9,9 @@
 // An example passes when what it prints and shows agrees with the output the
 // book prints under it (doctest's rules: ELLIPSIS, NORMALIZE_WHITESPACE); a
 // runnable listing passes when it raises nothing. Blocks that need what the
-// page's Python lacks (NumPy, matplotlib) are listed as skipped, not passed.
+// page's Python lacks (NumPy, matplotlib), and every later block on a page
+// once one imports something that needs NumPy (the hook's rule), are listed
+// as skipped, not passed.
 // Exits 1 on any failure. Environment: PYTHON (default .venv/bin/python).
 
 import { execFileSync } from "node:child_process";

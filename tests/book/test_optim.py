@@ -203,6 +203,37 @@ def test_zero_grad_gives_floats_and_fresh_arrays_of_zeros():
     assert array.grad is not shared and np.isinf(shared[0, 0])  # not changed in place
 
 
+def test_the_momentum_buffer_does_not_share_the_gradients_array():
+    array = ArrayParameter([1.0, 2.0])
+    optimizer = SGD([array], lr=0.1, momentum=0.9)
+    array.grad = np.array([2.0, 4.0])
+    optimizer.step()
+    array.grad += 1.0  # a caller changes grad in place, as a backward() may
+    assert np.array_equal(optimizer.state[0]["momentum_buffer"], [2.0, 4.0])
+
+
+finite_or_not = st.floats(allow_nan=True, allow_infinity=True)
+
+
+@given(finite_or_not, finite_or_not)
+def test_maximum_is_exact_for_infinities_and_spreads_nan(a, b):
+    from micrograd.optim import _maximum
+    got = _maximum(a, b)
+    if math.isnan(a) or math.isnan(b):
+        assert math.isnan(got)
+    else:
+        assert got == max(a, b)
+    arrays = _maximum(np.array([a, b, a]), np.array([b, a, a]))
+    assert np.array_equal(arrays, np.maximum([a, b, a], [b, a, a]), equal_nan=True)
+
+
+def test_amsgrad_survives_an_infinite_second_moment():
+    from micrograd.optim import _maximum
+    assert _maximum(math.inf, math.inf) == math.inf  # a * (a >= b) + ... gave nan
+    inf = np.array([math.inf, 1.0])
+    assert np.array_equal(_maximum(inf, inf), inf)
+
+
 def test_lr_is_writable_and_takes_effect_at_the_next_step():
     theta = Value(1.0)
     optimizer = SGD([theta], lr=0.5)
@@ -294,11 +325,15 @@ def test_the_moons_helpers_say_what_is_wrong(call, message):
         call()
 
 
-def test_nesterov_diverges_on_the_ravine_where_momentum_converges():
-    from micrograd.race import path, ravine
-    ends = {nesterov: path(partial(SGD, lr=0.02, momentum=0.8, nesterov=nesterov),
-                           ravine, (-4.0, -3.0), 50)[-1] for nesterov in (False, True)}
-    assert math.hypot(*ends[False]) < 0.1 and math.hypot(*ends[True]) > 1e3
+@given(curvatures, st.floats(0.0, 0.95), st.booleans())
+def test_sgd_converges_below_its_largest_stable_lr_and_diverges_above(a, mu, nesterov):
+    from micrograd.race import largest_stable_lr
+    nesterov = nesterov and mu > 0
+    limit = largest_stable_lr(a, mu, nesterov)
+    for factor, stable in ((0.95, True), (1.05, False)):
+        path = run(partial(SGD, lr=factor * limit, momentum=mu, nesterov=nesterov),
+                   lambda x: a * x, 1.0, 400)
+        assert (abs(path[-1]) < 1e-3) == stable and (abs(path[-1]) > 1e3) != stable
 
 
 def test_the_uncorrected_adam_step_is_as_the_bias_figure_says():

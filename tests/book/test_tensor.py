@@ -306,6 +306,20 @@ def test_backward_needs_no_recursion():
         y = y * 1.0
     y.sum().backward()
     assert np.array_equal(x.grad, np.ones(3))
+
+
+def test_a_gradient_handed_out_does_not_change_later():
+    w = Tensor([1.0, 2.0])
+    (w * w).sum().backward()
+    first = w.grad
+    (w * w).sum().backward()  # no zero_grad: w.grad accumulates, in a new array
+    assert np.array_equal(first, [2.0, 4.0]) and np.array_equal(w.grad, [4.0, 8.0])
+    from micrograd.optim import SGD
+    optimizer = SGD([w], lr=0.1, momentum=0.9)
+    optimizer.step()
+    buffer = optimizer.state[0]["momentum_buffer"].copy()
+    (w * w).sum().backward()
+    assert np.array_equal(optimizer.state[0]["momentum_buffer"], buffer)
 # ~/~ end
 # ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[8]
 
@@ -450,5 +464,6 @@ def test_the_spiral_is_learned_and_the_command_line_writes_its_results(tmp_path)
     assert summary["spiral"]["train_accuracy"] > 0.8  # chance is 1/3
     assert summary["sine"]["runs"]["0"]["final_mse"] < summary["sine"]["max_mse"] + 1e-12
     assert (tmp_path / "tensor.json").exists()
-    assert (tmp_path / "spiral.png").read_bytes().startswith(b"\x89PNG")
+    for name in ("spiral.png", "broadcast.png", "matmul.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
 # ~/~ end

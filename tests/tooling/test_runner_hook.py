@@ -102,11 +102,77 @@ def test_an_example_runs_without_prompts_or_output() -> None:
 
 def test_what_the_page_cannot_run_is_named() -> None:
     blocks = runner.runnable_blocks(PAGE)
-    assert [b.needs for b in blocks] == ["", "", "", "", "NumPy", ""]
+    # The whole file after the NumPy example inherits its need: it may use what it made.
+    assert [b.needs for b in blocks] == ["", "", "", "", "NumPy", "NumPy"]
     note = runner.wrap(blocks[-2], "<div>code</div>")
     assert "runner-unavailable" in note and "needs NumPy" in note and "<textarea" not in note
     wrapped = runner.wrap(blocks[0], "<div>code</div>")
     assert '<textarea class="runner-code"' in wrapped and "int(&quot;a&quot;)" in wrapped
+
+
+NUMPY_PAGE = '''\
+```python
+>>> x = 2
+```
+
+```python
+>>> from micrograd.tensor import Tensor
+>>> t = Tensor([1.0])
+```
+
+```python
+>>> t.shape
+(1,)
+```
+
+```python
+>>> print("needs nothing, but comes after")
+needs nothing, but comes after
+```
+'''
+
+
+def test_blocks_after_an_import_that_needs_numpy_are_unavailable_too() -> None:
+    first, tensor, uses_t, later = runner.runnable_blocks(NUMPY_PAGE)
+    assert first.needs == "" and not first.inherited
+    assert tensor.needs == "NumPy" and not tensor.inherited
+    assert (uses_t.needs, uses_t.inherited) == ("NumPy", True)
+    assert (later.needs, later.inherited) == ("NumPy", True)
+    note = runner.wrap(uses_t, "<div></div>")
+    assert "builds on the examples above it, and they need NumPy" in note
+
+
+def test_the_header_says_whether_the_page_runs_here() -> None:
+    plain = runner.runnable_blocks(PAGE[:PAGE.index("## Listings")])
+    assert "also run right here" in runner.runs_here(plain)
+    mixed = runner.runs_here(runner.runnable_blocks(NUMPY_PAGE))
+    assert "also run right here" in mixed and "except those that need NumPy" in mixed
+    numpy_only = runner.runnable_blocks(NUMPY_PAGE[NUMPY_PAGE.index("```python\n>>> from"):])
+    assert all(b.needs for b in numpy_only)
+    header = runner.runs_here(numpy_only)
+    assert "need NumPy" in header and "run right here" not in header
+
+
+def test_package_modules_that_import_numpy_are_found_through_their_imports(tmp_path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "plain.py").write_text("import math\n\ndef plot():\n    import matplotlib\n")
+    (package / "arrays.py").write_text(
+        "try:\n    import numpy as np\nexcept ImportError:\n    raise\n")
+    (package / "uses.py").write_text("from pkg.arrays import thing\n")
+    (package / "further.py").write_text("import pkg.uses\n")
+    assert runner.package_needing_numpy(package) == {"pkg.arrays", "pkg.uses", "pkg.further"}
+    assert {"micrograd.tensor", "micrograd.tensor_fit"} <= runner.package_needing_numpy()
+    assert "micrograd.race" not in runner.package_needing_numpy()  # matplotlib only when plotting
+    assert runner.package_functions_needing(package) == {("pkg.plain", "plot"): ("matplotlib",)}
+
+
+def test_a_function_of_the_package_that_imports_graphviz_when_called_is_named() -> None:
+    (listing,) = runner.runnable_blocks("```python\nfrom micrograd.graph import draw_dot\n"
+                                        "draw_dot(x)\n```\n")
+    assert listing.needs == "the graphviz package" and not listing.inherited
+    (example,) = runner.runnable_blocks("```python\n>>> from micrograd.graph import to_dot\n```\n")
+    assert example.needs == ""  # to_dot writes DOT text with the standard library alone
 
 
 def test_the_package_zip_is_the_tangled_package_and_reproducible() -> None:

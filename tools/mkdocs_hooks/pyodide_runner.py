@@ -14,8 +14,12 @@ inside a Web Worker that the page starts on the first Run.  This hook
   which the worker unpacks next to the interpreter;
 * wraps each runnable block in `<div class="runner">` with a `<textarea>`
   that holds the code to run: an example with its prompts stripped and its
-  expected output dropped.  Examples that need NumPy or matplotlib, which
-  Pyodide's core does not have, get a note instead;
+  expected output dropped.  Examples that need NumPy, matplotlib or graphviz,
+  which Pyodide's core does not have, get a note instead (also when they take
+  a function from the package that imports one of them when called).  So does every block
+  after the first one on a page that imports a module needing NumPy (numpy
+  itself, matplotlib, or a module of the package that imports them, such as
+  micrograd.tensor): the later blocks use the names it defines;
 * writes a Jupyter notebook per chapter (notebooks/NN-name.ipynb, with
   nbformat) and links it under the chapter's title.
 
@@ -27,6 +31,7 @@ the same rule for what runs and what is skipped.
 
 from __future__ import annotations
 
+import ast
 import doctest
 import html
 import io
@@ -36,6 +41,7 @@ import re
 import sys
 import zipfile
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.hooks.pyodide_runner")
@@ -54,7 +60,9 @@ NOTEBOOKS = "notebooks"
 # Modules an example may import that Pyodide's core (the npm package) lacks.
 UNAVAILABLE = {"numpy": "NumPy", "matplotlib": "matplotlib", "torch": "PyTorch",
                "graphviz": "the graphviz package"}
-IMPORT = re.compile(r"^\s*(?:from|import)\s+(\w+)", re.M)
+# Importing one of these makes a page's later blocks unavailable too: they build on it.
+NEEDS_NUMPY = {"numpy", "matplotlib"}
+IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))", re.M)
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 # A python block as pymdownx.highlight renders it; Entangled blocks carry an id first,
@@ -75,6 +83,7 @@ class Runnable:
     code: str = ""  # what runs: prompts stripped, expected output dropped
     want: str = ""  # an example's expected output, all of it, in order
     needs: str = ""  # what the page's Python lacks for it ("NumPy"), or ""
+    inherited: bool = False  # it lacks that only because an earlier block on the page does
     # Notebook cells: the statements up to and including each one the book shows output for.
     cells: list[tuple[str, str]] = field(default_factory=list)
 
@@ -94,7 +103,15 @@ class Runnable:
         else:
             self.code = self.text
             self.cells = [(self.text, "")]
-        missing = [UNAVAILABLE[m] for m in IMPORT.findall(self.code) if m in UNAVAILABLE]
+        missing = []
+        for module, names in imports_of(self.code):
+            if module.split(".")[0] in UNAVAILABLE:
+                missing.append(UNAVAILABLE[module.split(".")[0]])
+            if module in package_needing_numpy():
+                missing.append("NumPy")
+            for name in names:  # a function of the package that imports graphviz, say, when called
+                needs = package_functions_needing().get((module, name), ())
+                missing += [UNAVAILABLE[m] for m in needs]
         self.needs = " and ".join(dict.fromkeys(missing))
 
 
@@ -104,6 +121,89 @@ def is_fragment(words: list[str]) -> bool:
     The entangled_blocks hook gives every Entangled block an `#anchor`, so a
     `#` alone does not tell; a `file=` block is a whole file and can run."""
     return any(w.startswith("#") for w in words) and not any(w.startswith("file=") for w in words)
+
+
+def imports_of(code: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(module, the names taken from it) for each import in `code`; () for `import module`."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # not Python as a whole: read the import lines alone
+        return [(m.strip(), ()) for source, modules in IMPORT.findall(code)
+                for m in ([source] if source else modules.split(","))]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, ()) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, tuple(alias.name for alias in node.names)))
+    return found
+
+
+@cache
+def package_functions_needing(package: Path = PACKAGE) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(module, function or class) of the package -> what it imports, when called, that the
+    page lacks: `draw_dot` imports graphviz only when it runs."""
+    needing = {}
+    for path in sorted(package.glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names = {alias.name.split(".")[0] for inner in ast.walk(node)
+                         if isinstance(inner, (ast.Import, ast.ImportFrom))
+                         for alias in (inner.names if isinstance(inner, ast.Import)
+                                       else [ast.alias(inner.module or "")])}
+                if unavailable := tuple(sorted(names & UNAVAILABLE.keys())):
+                    needing[(f"{package.name}.{path.stem}", node.name)] = unavailable
+    return needing
+
+
+@cache
+def package_needing_numpy(package: Path = PACKAGE) -> frozenset[str]:
+    """The package's modules whose import needs NumPy or matplotlib, directly or not.
+
+    A module-level import counts (one inside a `try:` too); one inside a function
+    does not, since it runs only when the function is called.
+    """
+    imports = {}
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names, todo = set(), list(tree.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+            elif isinstance(node, (ast.Try, ast.If)):
+                todo += [*node.body, *node.orelse, *getattr(node, "finalbody", []),
+                         *(h for handler in getattr(node, "handlers", []) for h in handler.body)]
+        imports[f"{package.name}.{path.stem}"] = names
+    needing = set(NEEDS_NUMPY)
+    while True:  # modules that import a module that needs NumPy, until nothing changes
+        more = {m for m, names in imports.items()
+                if m not in needing and any(n.split(".")[0] in NEEDS_NUMPY or n in needing
+                                            for n in names)}
+        if not more:
+            return frozenset(needing - NEEDS_NUMPY)
+        needing |= more
+
+
+def mark_dependent_blocks(blocks: list[Runnable]) -> list[Runnable]:
+    """From the first block that imports something needing NumPy on, no block can run.
+
+    The blocks of a page share their names, like a notebook's cells, so a block
+    after such an import uses what it defined (an array, a Tensor) even when it
+    imports nothing itself.
+    """
+    cause = ""
+    for block in blocks:
+        modules = {m for m, _ in imports_of(block.code)}
+        needs_numpy = bool(modules & package_needing_numpy()) or any(
+            m.split(".")[0] in NEEDS_NUMPY for m in modules)
+        if not cause and needs_numpy:
+            cause = block.needs or "NumPy"
+        elif cause and not block.needs:
+            block.needs, block.inherited = cause, True
+    return blocks
 
 
 def runnable_blocks(markdown: str) -> list[Runnable]:
@@ -135,7 +235,7 @@ def runnable_blocks(markdown: str) -> list[Runnable]:
               and ".runnable" in words and not is_fragment(words)):
             found.append(Runnable("listing", text, i + 1, heading))
         i = j + 1
-    return found
+    return mark_dependent_blocks(found)
 
 
 # --- the site -----------------------------------------------------------------------------
@@ -195,16 +295,31 @@ def code_text(highlighted: str) -> str:
 def wrap(block: Runnable, rendered: str) -> str:
     """A rendered block with its editable code, or with a note on why it cannot run here."""
     if block.needs:
+        what = (f"builds on the examples above it, and they need {block.needs}" if block.inherited
+                else f"needs {block.needs}")
         return (f'<div class="runner runner-unavailable">{rendered}'
-                f'<p class="runner-note">This example needs {block.needs}, which the Python in '
-                f"this page does not have. Run it on your own machine: the chapter's notebook "
-                f"(link under the title) has it.</p></div>")
+                f'<p class="runner-note">This example {what}, which the Python in this page '
+                f"does not have. Run it on your own machine: the chapter's notebook (link under "
+                f"the title) has it.</p></div>")
     label = "example" if block.kind == "example" else "listing"
     return (f'<div class="runner" data-runner-kind="{block.kind}">{rendered}'
             f'<textarea class="runner-code" spellcheck="false" autocapitalize="off" '
             f'aria-label="Editable code of this {label}" hidden>'
             f'{html.escape(block.code)}</textarea>'
             f"</div>")
+
+
+def runs_here(blocks: list[Runnable]) -> str:
+    """What the header under the title says about running this page's blocks in the page."""
+    missing = " and ".join(dict.fromkeys(b.needs for b in blocks if b.needs))
+    if all(b.needs for b in blocks):
+        return (f"The examples on this page need {missing}, which the Python in this page does "
+                f"not have: run them from the notebook, on your own machine.")
+    if missing:
+        return (f"The examples on this page also run right here: press <em>Run</em> under one, "
+                f"or <em>Edit</em> it first (except those that need {missing}, which say so).")
+    return ("The examples on this page also run right here: press <em>Run</em> under one, "
+            "or <em>Edit</em> it first.")
 
 
 def notebook_name(src_uri: str) -> str:
@@ -234,8 +349,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     html_text = "".join(pieces)
     href = get_relative_url(notebook_name(page.file.src_uri), page.file.url)
     link = (f'<p class="runner-notebook"><a href="{href}" download>Download this chapter\'s code '
-            f"as a Jupyter notebook</a>. The examples on this page also run right here: press "
-            f"<em>Run</em> under one, or <em>Edit</em> it first.</p>")
+            f"as a Jupyter notebook</a>. {runs_here(blocks)}</p>")
     heading = re.search(r"</h1>", html_text)
     at = heading.end() if heading else 0
     return html_text[:at] + link + html_text[at:]
