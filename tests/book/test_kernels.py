@@ -10,6 +10,7 @@ from hypothesis import given, strategies as st
 from micrograd import MLP, Value, gradcheck
 from micrograd.nn import dense, neuron
 from micrograd.train import mse, mse_from_operations, mse_one_node
+from test_sine import BAD_MSE_ARGUMENTS  # chapter 6's cases, for both losses
 
 small = st.floats(min_value=-3, max_value=3, allow_nan=False)
 
@@ -111,17 +112,12 @@ def test_training_uses_the_one_node_loss():
     assert mse([Value(1.0)], [0.0])._op == "mse"
 
 
-@pytest.mark.parametrize("predictions, targets, error, message", [
-    ([Value(1.0)], [0.0, 1.0], ValueError, "as many predictions as targets"),
-    ([], [], ValueError, "at least one"),
-    ([1.0], [0.0], TypeError, r"Values as predictions, got 1\.0 \(float\) at position 0"),
-    ([Value(1.0)] * 2, [0.0, Value(1.0)], TypeError,
-     r"plain numbers as targets, got Value\(.*\) \(Value\) at position 1"),
-])
-def test_the_one_node_mse_says_what_is_wrong_with_its_arguments(
-        predictions, targets, error, message):
+@pytest.mark.parametrize("loss", [mse_from_operations, mse_one_node])
+@pytest.mark.parametrize("predictions, targets, error, message", BAD_MSE_ARGUMENTS)
+def test_both_losses_say_what_is_wrong_with_their_arguments(
+        loss, predictions, targets, error, message):
     with pytest.raises(error, match=message):
-        mse_one_node(predictions, targets)
+        loss(predictions, targets)
 
 
 def test_a_diverging_loss_is_infinite_not_an_error():

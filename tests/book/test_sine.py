@@ -37,13 +37,16 @@ def test_the_gradient_of_mse_is_2_over_n_times_the_error(pairs):
     assert gradcheck(lambda *p: mse(p, targets), predictions)
 
 
-@pytest.mark.parametrize("predictions, targets, error, message", [
+BAD_MSE_ARGUMENTS = [
     ([Value(1.0)], [0.0, 1.0], ValueError, "as many predictions as targets"),
     ([], [], ValueError, "at least one"),
     ([1.0], [0.0], TypeError, r"Values as predictions, got 1\.0 \(float\) at position 0"),
     ([Value(1.0)] * 2, [0.0, Value(1.0)], TypeError,
      r"plain numbers as targets, got Value\(.*\) \(Value\) at position 1"),
-])
+]
+
+
+@pytest.mark.parametrize("predictions, targets, error, message", BAD_MSE_ARGUMENTS)
 def test_mse_says_what_is_wrong_with_its_arguments(predictions, targets, error, message):
     with pytest.raises(error, match=message):
         mse(predictions, targets)
