@@ -14,7 +14,7 @@ from micrograd.sine import REFERENCE_MSE, generate_data, main
 from micrograd.train import linear_decay, mse, train
 
 small = st.floats(min_value=-3, max_value=3, allow_nan=False)
-CHAPTER = Path(__file__).resolve().parent.parent / "docs" / "06-training.md"
+CHAPTER = Path(__file__).resolve().parents[2] / "docs" / "06-training.md"
 
 
 def test_the_data_is_121_points_of_sin_on_minus_3_to_3():
