@@ -6,11 +6,11 @@ import random
 
 import pytest
 from hypothesis import given, strategies as st
+from test_sine import BAD_MSE_ARGUMENTS  # chapter 6's cases, for both losses
 
 from micrograd import MLP, Value, gradcheck
 from micrograd.nn import dense, neuron
 from micrograd.train import mse, mse_from_operations, mse_one_node
-from test_sine import BAD_MSE_ARGUMENTS  # chapter 6's cases, for both losses
 
 small = st.floats(min_value=-3, max_value=3, allow_nan=False)
 
