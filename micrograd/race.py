@@ -23,7 +23,7 @@ from micrograd import MLP, Value
 from micrograd.experiment import LR_END, LR_START, SIZES
 from micrograd.moons import accuracy, hinge_loss, l2_penalty, logistic_loss, make_moons
 from micrograd.optim import SGD, Adam, AdamW, LinearLR, Optimizer, RMSprop
-from micrograd.sine import generate_data
+from micrograd.sine import _pyplot, generate_data
 
 # ~/~ begin <<docs/08-optim.md#race-train>>[init]
 
@@ -189,16 +189,6 @@ def largest_stable_lr(curvature: float, momentum: float = 0.0, nesterov: bool = 
 # ~/~ end
 
 # ~/~ begin <<docs/08-optim.md#race-plots>>[init]
-
-
-def _pyplot():
-    try:
-        import matplotlib
-    except ImportError:
-        raise SystemExit("the figures need matplotlib: pip install matplotlib") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
 
 
 def _save(fig, path: Path) -> None:
