@@ -4,7 +4,7 @@ Every subject of the benchmark (bench/subjects.py) computes exactly this:
 chapter 6's network, a 1-16-16-1 ReLU network with a linear output, applied
 to its points, the mean squared error against sin(x), and the gradient of
 that loss with respect to every weight and bias. The settings are the
-package's own (micrograd/experiment.py).
+package's own (micrograd/sine.py).
 
 This module needs nothing but the standard library, so that it runs under
 any interpreter, including the one that holds Karpathy's package: it reads

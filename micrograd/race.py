@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Callable
 
 from micrograd import MLP, Value
-from micrograd.experiment import LR_END, LR_START, SIZES
+from micrograd.sine import LR_END, LR_START, SIZES
 from micrograd.moons import accuracy, hinge_loss, l2_penalty, logistic_loss, make_moons
 from micrograd.optim import SGD, Adam, AdamW, LinearLR, Optimizer, RMSprop
-from micrograd.sine import _pyplot, generate_data
+from experiments import plotting
+from micrograd.sine import generate_data
 
 # ~/~ begin <<docs/08-optim.md#race-train>>[init]
 
@@ -234,7 +235,7 @@ def _draw_paths(ax, f, start, steps, makers, title: str) -> dict[str, float]:
 
 
 def plot_paths(out: Path) -> None:
-    plt = _pyplot()
+    plt = plotting.plt
     for name, (f, title, start, steps, makers) in PATHS.items():
         fig, ax = plt.subplots(figsize=(6.5, 4.8), dpi=100)
         _draw_paths(ax, f, start, steps, makers, f"{steps} steps on {title}")
@@ -279,7 +280,7 @@ def plot_paths(out: Path) -> None:
 
 
 def plot_race(results: dict, path: Path) -> None:
-    plt = _pyplot()
+    plt = plotting.plt
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=100)
     for k, name in enumerate(results["contenders"]):
         for i, run in enumerate(results["runs"][name]):
@@ -296,7 +297,7 @@ def plot_race(results: dict, path: Path) -> None:
 
 
 def plot_moons(runs: list[dict], path: Path) -> None:
-    plt = _pyplot()
+    plt = plotting.plt
     xs, ys = make_moons(100, noise=0.1, seed=0)
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.8), dpi=100)
     grid_x = [-1.6 + 4.2 * i / 70 for i in range(71)]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from micrograd.experiment import EPOCHS, LR_END, LR_START, SIZES
+from micrograd.sine import EPOCHS, LR_END, LR_START, SIZES
 from micrograd.sine import generate_data
 from micrograd.tensor import MLP, Tensor, cross_entropy
 from micrograd.train import linear_decay

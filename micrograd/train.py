@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from numbers import Real
-from typing import Callable
+from typing import Any, Callable
 
 from micrograd.engine import Value
 from micrograd.nn import Module
@@ -66,27 +66,60 @@ def linear_decay(start: float, end: float, epochs: int) -> Callable[[int], float
 # ~/~ begin <<docs/06-training.md#train-loop>>[init]
 
 
+def minimise(loss_fn: Callable[[], Any], optimizer: Any, epochs: int, *,
+             on_epoch: Callable[[int, float], None] | None = None) -> list[float]:
+    """Lower loss_fn() with `optimizer` for `epochs` steps; the loss before each step."""
+    losses = []
+    for epoch in range(epochs):
+        loss = loss_fn()        # forward
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()        # update
+        losses.append(float(loss.data))
+        if on_epoch is not None:
+            on_epoch(epoch, losses[-1])
+        if not math.isfinite(losses[-1]):
+            break  # diverged
+    return losses
+# ~/~ end
+# ~/~ begin <<docs/06-training.md#train-loop>>[1]
+
+
+class GradientDescent:
+    """p <- p - lr(epoch) * p.grad for every parameter p, once per step."""
+
+    def __init__(self, parameters: Sequence[Value],
+                 learning_rate: Callable[[int], float]) -> None:
+        self.parameters = list(parameters)
+        self.learning_rate = learning_rate
+        self.epoch = 0
+
+    def zero_grad(self) -> None:
+        for p in self.parameters:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        lr = self.learning_rate(self.epoch)
+        for p in self.parameters:
+            p.data -= lr * p.grad
+        self.epoch += 1
+# ~/~ end
+# ~/~ begin <<docs/06-training.md#train-loop>>[2]
+
+
 def train(model: Module, inputs: Sequence, targets: Sequence[float], *,
           epochs: int, lr_start: float, lr_end: float, print_every: int = 0,
           on_epoch: Callable[[int, float], None] | None = None) -> list[float]:
-    """Full-batch gradient descent; returns the loss of every epoch run."""
-    learning_rate = linear_decay(lr_start, lr_end, epochs)
-    parameters = model.parameters()
-    losses = []
-    for epoch in range(epochs):
-        loss = mse(model.batch(inputs), targets)  # forward
-        model.zero_grad()
-        loss.backward()
-        step = learning_rate(epoch)
-        for p in parameters:                      # update
-            p.data -= step * p.grad
-        losses.append(loss.data)
+    """Full-batch gradient descent on the MSE; returns the loss of every epoch run."""
+    optimizer = GradientDescent(model.parameters(), linear_decay(lr_start, lr_end, epochs))
+
+    def report(epoch: int, loss: float) -> None:
         if print_every and (epoch + 1) % print_every == 0:
-            print(f"epoch {epoch + 1:4d}  loss {loss.data:.4f}")
+            print(f"epoch {epoch + 1:4d}  loss {loss:.4f}")
         if on_epoch is not None:
-            on_epoch(epoch, loss.data)
-        if not math.isfinite(loss.data):
-            break  # diverged
-    return losses
+            on_epoch(epoch, loss)
+
+    return minimise(lambda: mse(model.batch(inputs), targets), optimizer, epochs,
+                    on_epoch=report)
 # ~/~ end
 # ~/~ end

@@ -1,5 +1,5 @@
-# ~/~ begin <<docs/appendix-experiment.md#tests/book/test_experiment.py>>[init]
-"""Tests for the experiment script (generated from docs/appendix-experiment.md)."""
+# ~/~ begin <<docs/appendix-lab.md#tests/book/test_experiment.py>>[init]
+"""Tests for the sine experiment (generated from docs/appendix-lab.md)."""
 import json
 import math
 import random
@@ -8,7 +8,8 @@ import statistics
 import pytest
 
 from micrograd import MLP
-from micrograd.sine import fit, generate_data, main, outcome, plot_results
+from experiments.sine import fit, main, outcome
+from micrograd.sine import generate_data, plot_results
 
 
 def test_fit_is_deterministic_for_a_seed():

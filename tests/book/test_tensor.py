@@ -401,7 +401,7 @@ def test_the_tensor_network_starts_from_chapter_5s_weights():
 
 
 def test_the_tensor_sine_fit_follows_the_scalar_engine():
-    from micrograd.sine import fit
+    from experiments.sine import fit
     tensor = fit_sine(seed=2, epochs=15)["losses"]
     scalar = fit(seed=2, epochs=15, progress=False)["losses"]
     assert np.allclose(tensor, scalar, rtol=1e-10, atol=0), (tensor, scalar)

@@ -29,7 +29,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from micrograd import MLP, Value
-from micrograd.experiment import EPOCHS, LR_END, LR_START, SIZES
+from micrograd.sine import EPOCHS, LR_END, LR_START, SIZES
 from micrograd.sine import generate_data
 from micrograd.train import linear_decay
 
