@@ -8,11 +8,14 @@ The blocks really running in Pyodide are checked by `make runnable`
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import io
+import logging
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("hook_pyodide_runner",
@@ -181,3 +184,54 @@ def test_the_package_zip_is_the_tangled_package_and_reproducible() -> None:
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "micrograd/__init__.py" in names and "micrograd/engine.py" in names
     assert sorted(names) == sorted(f"micrograd/{p.name}" for p in (ROOT / "micrograd").glob("*.py"))
+
+
+# --- matching the blocks to the rendered page ---------------------------------------------
+
+THREE_BLOCKS = '''\
+# Three blocks
+
+```python
+>>> first = 1
+```
+
+```python
+>>> second = first + 1
+```
+
+```python
+>>> first + 1
+2
+```
+'''
+
+
+def highlighted(code: str) -> str:
+    """A python block as pymdownx.highlight renders it (without the colour spans)."""
+    return (f'<div class="language-python highlight"><pre><span></span><code>{html.escape(code)}'
+            "</code></pre></div>")
+
+
+def test_a_block_not_rendered_loses_only_its_run_button(monkeypatch, caplog, tmp_path) -> None:
+    monkeypatch.setattr(runner, "pages", {})
+    page = SimpleNamespace(title="Three blocks",
+                           file=SimpleNamespace(src_uri="01-x.md", url="01-x/", name="01-x"))
+    runner.on_page_markdown(THREE_BLOCKS, page, None, None)
+    first, second, third = runner.pages["01-x.md"][1]
+    # The second block reaches the page as something other than a highlighted python block.
+    unmatched = "<pre><code>&gt;&gt;&gt; second = first + 1\n</code></pre>"
+    rendered = (f"<h1>Three blocks</h1>\n{highlighted(first.text)}\n{unmatched}\n"
+                f"{highlighted(third.text)}\n")
+    with caplog.at_level(logging.WARNING, logger=runner.log.name):
+        out = runner.on_page_content(rendered, page, None, None)
+    assert runner.wrap(first, highlighted(first.text)) in out
+    assert runner.wrap(third, highlighted(third.text)) in out  # matched after the miss
+    assert out.count('<div class="runner"') == 2 and f"\n{unmatched}\n" in out
+    assert out.count('class="runner-notebook"') == 1
+    assert '<a href="../notebooks/01-x.ipynb" download>' in out
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "'01-x.md'" in warning and f"line {second.line}" in warning
+    # The notebook keeps the block: it is the chapter's code, and later cells may use its names.
+    runner.on_post_build(SimpleNamespace(site_dir=str(tmp_path)))
+    notebook = (tmp_path / "notebooks" / "01-x.ipynb").read_text()
+    assert all(code in notebook for code in ("first = 1", "second = first + 1", "first + 1"))

@@ -335,16 +335,20 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
                 if "entangled" not in m["classes"] or "runnable" in m["classes"]]
     pieces, position, k = [], 0, 0
     for block in blocks:
-        while k < len(rendered) and code_text(rendered[k]["code"]).rstrip() != block.text.rstrip():
-            k += 1
-        if k == len(rendered):
+        # A block not found leaves k where it was, so the next block is looked for from the
+        # last match on, not from the end.
+        found = next((i for i in range(k, len(rendered))
+                      if code_text(rendered[i]["code"]).rstrip() == block.text.rstrip()), None)
+        if found is None:
             log.warning(f"Doc file '{page.file.src_uri}': the runnable block at line {block.line} "
-                        "is not on the rendered page (is its fence inside something that is "
-                        "not Markdown?); it gets no Run button.")
-            return html_text
-        match = rendered[k]
+                        "matches no rendered python block after the previous runnable one, so it "
+                        "gets no Run button (the page's other blocks keep theirs). Check that its "
+                        "fence is not inside something that is not Markdown, and that no hook "
+                        "changes its text.")
+            continue
+        match = rendered[found]
         pieces += [html_text[position:match.start()], wrap(block, match[0])]
-        position, k = match.end(), k + 1
+        position, k = match.end(), found + 1
     pieces.append(html_text[position:])
     html_text = "".join(pieces)
     href = get_relative_url(notebook_name(page.file.src_uri), page.file.url)
