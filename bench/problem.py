@@ -3,12 +3,12 @@
 Every subject of the benchmark (bench/subjects.py) computes exactly this:
 chapter 6's network, a 1-16-16-1 ReLU network with a linear output, applied
 to its points, the mean squared error against sin(x), and the gradient of
-that loss with respect to every weight and bias. The settings are the
-package's own (micrograd/sine.py).
+that loss with respect to every weight and bias. The settings and the data
+are the package's own (micrograd/sine.py).
 
 This module needs nothing but the standard library, so that it runs under
-any interpreter, including the one that holds Karpathy's package: it reads
-the settings file by path, since `import micrograd` there finds Karpathy's.
+any interpreter, including the one that holds Karpathy's package: it runs
+micrograd/sine.py by path, since `import micrograd` there finds Karpathy's.
 """
 from __future__ import annotations
 
@@ -17,12 +17,10 @@ import random
 import runpy
 from pathlib import Path
 
-_SETTINGS = runpy.run_path(str(Path(__file__).resolve().parents[1] / "micrograd" / "experiment.py"))
-SIZES = (1, *_SETTINGS["SIZES"])
-EPOCHS = _SETTINGS["EPOCHS"]
-_POINTS, _LOW, _HIGH = _SETTINGS["POINTS"], _SETTINGS["LOW"], _SETTINGS["HIGH"]
-XS = [_LOW + (_HIGH - _LOW) * i / (_POINTS - 1) for i in range(_POINTS)]
-YS = [math.sin(x) for x in XS]
+_SINE = runpy.run_path(str(Path(__file__).resolve().parents[1] / "micrograd" / "sine.py"))
+SIZES = (1, *_SINE["SIZES"])
+EPOCHS = _SINE["EPOCHS"]
+XS, YS = _SINE["generate_data"]()
 BATCH = [[x] for x in XS]  # the inputs as a batch: one list of inputs per sample
 SEED = 0
 

@@ -25,5 +25,20 @@ STEPS = [
     Step("sine", "experiments.sine", ("book",),
          outputs=("sine.json", "sine_unit.json", "sine_unit_small_lr.json", "sine_fit.png")),
     # ~/~ end
+    # ~/~ begin <<docs/appendix-lab.md#lab-steps>>[1]
+    Step("graphs", "experiments.graphs", outputs=("graphs", "backward_steps.md"),
+         files=("tools/render_dot.mjs", "package-lock.json")),
+    Step("plots", "experiments.plots", outputs=("finite_differences.png", "activations.png")),
+    Step("learning", "experiments.learning", ("init_rms", "lr_schedule", "loss_valley"),
+         outputs=("init_rms.png", "lr_schedule.png", "loss_valley.png")),
+    Step("training-losses", "experiments.learning", ("training_losses",),
+         outputs=("training_losses.png",), needs=("sine.json", "sine_unit.json")),
+    # ~/~ end
+    # ~/~ begin <<docs/appendix-lab.md#lab-steps>>[2]
+    Step("bench", "bench/run.py", files=("bench/*.py",),
+         outputs=("bench.json", "bench_ladder.png", *(f"bench_{table}.md" for table in (
+             "step", "ladder", "throughput", "gc", "chain", "memory", "fit", "env",
+             "profile_closures", "profile_karpathy", "profile_ours")))),
+    # ~/~ end
 ]
 # ~/~ end

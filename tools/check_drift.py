@@ -1,13 +1,13 @@
 """Check that the committed tangled code is exactly what the book tangles to.
 
-The book writes micrograd/, tests/book/ and one file of the benchmarks,
+The book writes micrograd/, experiments/, tests/book/ and one file of the benchmarks,
 bench/naive.py (chapter 7's naive engine, which the benchmark measures).
 
 1. Copy docs/ and entangled.toml to a scratch folder and tangle there from
    scratch (no .entangled/ state file, so nothing is remembered).
 2. Every file that tangle writes must exist here, byte for byte the same.
 3. No file may be left over from a block that no longer exists: everything in
-   micrograd/ and tests/book/ is generated; tests/tooling/ and the rest of
+   micrograd/, experiments/ and tests/book/ is generated; tests/tooling/ and the rest of
    bench/ are written by hand.
 4. The book writes nowhere else: a tangled file outside those folders and
    files is refused, so the split between book and hand-written files stays
@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTANGLED = Path(sys.executable).with_name("entangled")
-GENERATED_DIRS = ("micrograd", "tests/book")  # every file in them comes from the book
+GENERATED_DIRS = ("micrograd", "experiments", "tests/book")  # every file comes from the book
 GENERATED_FILES = ("bench/naive.py",)  # single tangled files among hand-written ones
 
 

@@ -83,7 +83,7 @@ def main() -> int:
               "than your checkout: put the code edit aside (git stash), run make tangle,\n"
               "bring the edit back (git stash pop), then make stitch again.", file=sys.stderr)
     elif "conflict" in output.lower():
-        print("A tangled file under micrograd/ or tests/ was edited by hand.\n"
+        print("A tangled file (micrograd/, experiments/ or tests/book/) was edited by hand.\n"
               "  - To keep the edit, carry it back into its chapter: make stitch\n"
               "  - To discard it and rewrite the file from the book: make tangle FORCE=1",
               file=sys.stderr)

@@ -7,8 +7,8 @@ import statistics
 
 import pytest
 
-from micrograd import MLP
 from experiments.sine import fit, main, outcome
+from micrograd import MLP
 from micrograd.sine import generate_data, plot_results
 
 

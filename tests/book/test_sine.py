@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from micrograd import MLP, Value, gradcheck
 from experiments.sine import REFERENCE_MSE
+from micrograd import MLP, Value, gradcheck
 from micrograd.sine import generate_data
 from micrograd.train import linear_decay, mse, train
 

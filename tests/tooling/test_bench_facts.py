@@ -90,8 +90,7 @@ def test_the_batched_loss_has_fewer_nodes_and_edges():
 
 
 def test_the_benchmark_fits_the_books_sine_data():
-    from micrograd.sine import EPOCHS, SIZES
-    from micrograd.sine import generate_data
+    from micrograd.sine import EPOCHS, SIZES, generate_data
     xs, ys = generate_data()
     assert (xs, ys) == (problem.XS, problem.YS)
     assert list(problem.SIZES) == [1, *SIZES] and problem.EPOCHS == EPOCHS

@@ -1,22 +1,17 @@
-"""The figure scripts (tools/figures/): graphs drawn by Viz.js, plots by matplotlib.
+"""The lab's graph figures (experiments/graphs.py), drawn by Viz.js.
 
 Not tangled from the book: these check the build, not the engine.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from experiments import graphs
+
 ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("book_graphs",
-                                              ROOT / "tools" / "figures" / "graphs.py")
-graphs = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = graphs
-spec.loader.exec_module(graphs)
 
 
 @pytest.fixture(scope="module")
