@@ -27,7 +27,7 @@ INITS = {"unit": ("Karpathy's, [-1, 1]", "C3"), "fan-in": ("fan-in, [-1/√n, 1/
 
 
 def rms_per_layer(model: MLP, xs: list[float]) -> list[float]:
-    """The root-mean-square of each layer's outputs over all of xs (as in chapter 5)."""
+    """The root-mean-square of each layer's outputs over all of xs."""
     rms, batch = [], [[x] for x in xs]
     for layer in model.layers:
         batch = layer.batch(batch)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
-from typing import Protocol, TypeVar  # for chapter 2's sort
+from typing import Protocol, TypeVar  # the topological sort works on any graph of nodes
 
 
 # ~/~ begin <<docs/01-value.md#engine-helpers>>[init]

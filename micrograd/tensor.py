@@ -441,7 +441,7 @@ def cross_entropy(logits: Tensor, labels: Sequence[int] | np.ndarray) -> Tensor:
 
 
 class Module:
-    """Anything with Tensor parameters (chapter 5's Module, for tensors)."""
+    """Anything with Tensor parameters: the Module of the scalar engine, for tensors."""
 
     def parameters(self) -> list[Tensor]:
         return []
