@@ -21,7 +21,12 @@ class Step:
 
 
 STEPS = [
-    # ~/~ begin <<docs/appendix-lab.md#lab-steps>>[init]
+    # ~/~ begin <<docs/09-tensor.md#lab-steps>>[init]
+    Step("tensor", "experiments.tensor", ("book",),
+         outputs=("tensor.json", "spiral.png", "broadcast.png", "matmul.png"),
+         needs=("sine.json",)),
+    # ~/~ end
+    # ~/~ begin <<docs/appendix-lab.md#lab-steps>>[0]
     Step("sine", "experiments.sine", ("book",),
          outputs=("sine.json", "sine_unit.json", "sine_unit_small_lr.json", "sine_fit.png")),
     # ~/~ end

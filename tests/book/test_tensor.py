@@ -11,9 +11,10 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
+from experiments.tensor import fit_sine, main
+from micrograd.datasets import spiral
 from micrograd.gradcheck import GradcheckError
 from micrograd.tensor import MLP, Linear, Tensor, cross_entropy, gradcheck, sum_to
-from micrograd.tensor_fit import fit_sine, main, spiral
 
 checks = settings(max_examples=60, deadline=None)
 
@@ -383,8 +384,8 @@ def test_the_tensor_module_explains_a_missing_numpy(monkeypatch):
 
 
 def test_the_scalar_engine_does_not_import_numpy():
-    code = ("import sys, micrograd, micrograd.engine, micrograd.nn, micrograd.train; "
-            "sys.exit('numpy' in sys.modules)")
+    code = ("import sys, micrograd, micrograd.engine, micrograd.nn, micrograd.train, "
+            "micrograd.datasets; sys.exit('numpy' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 # ~/~ end
 # ~/~ begin <<docs/09-tensor.md#tests/book/test_tensor.py>>[9]
@@ -466,4 +467,15 @@ def test_the_spiral_is_learned_and_the_command_line_writes_its_results(tmp_path)
     assert (tmp_path / "tensor.json").exists()
     for name in ("spiral.png", "broadcast.png", "matmul.png"):
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_command_line_compares_the_runs_with_the_scalar_engines(tmp_path):
+    from experiments.sine import main as scalar_main
+    scalar_main(["--seeds", "0", "--epochs", "20", "--out", str(tmp_path), "--no-plot",
+                 "--quiet"])
+    args = ["--out", str(tmp_path), "--epochs", "20", "--spiral-epochs", "5", "--no-plot",
+            "--scalar", str(tmp_path / "sine.json")]
+    same = main([*args, "--seeds", "0"])["sine"]
+    assert same["loss_gap"] < 1e-9 and same["scalar_over_tensor"] > 0
+    assert main([*args, "--seeds", "0", "1"])["sine"]["loss_gap"] is None  # no scalar seed 1
 # ~/~ end
