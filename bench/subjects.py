@@ -297,7 +297,7 @@ class Tensor(GraphSubject):
 
     def fit(self, epochs: int) -> float:
         """Seconds of chapter 9's full training run on tensors."""
-        from micrograd.tensor_fit import fit_sine
+        from experiments.tensor import fit_sine
         return fit_sine(problem.SEED, epochs=epochs)["wall_time_s"]
 
 
