@@ -33,7 +33,7 @@ MATH = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)
 
 def katex_dir(config: MkDocsConfig) -> Path:
     """node_modules/katex next to mkdocs.yml, or an error that says how to get it."""
-    path = Path(config.config_file_path).parent / "node_modules" / "katex"
+    path = Path(config.config_file_path).resolve().parent / "node_modules" / "katex"
     if not (path / "dist" / "katex.min.css").is_file():
         raise PluginError(
             f"KaTeX is missing ({path}). Run `npm ci` at the top of the repository "
