@@ -19,12 +19,13 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from micrograd import MLP, Value
-from micrograd.sine import LR_END, LR_START, SIZES
-from micrograd.moons import accuracy, hinge_loss, l2_penalty, logistic_loss, make_moons
-from micrograd.optim import SGD, Adam, AdamW, LinearLR, Optimizer, RMSprop
 from experiments import plotting
-from micrograd.sine import generate_data
+from micrograd import MLP, Value
+from micrograd.datasets import make_moons
+from micrograd.losses import accuracy, hinge_loss, l2_penalty, logistic_loss
+from micrograd.optim import SGD, Adam, AdamW, LinearLR, Optimizer, RMSprop
+from micrograd.sine import LR_END, LR_START, SIZES, generate_data
+from micrograd.surfaces import badly_scaled, ignores_y, path, ravine
 
 # ~/~ begin <<docs/08-optim.md#race-train>>[init]
 
@@ -119,28 +120,6 @@ def moons_one(name: str, loss_name: str, seed: int = 0, epochs: int = MOONS_EPOC
 # ~/~ begin <<docs/08-optim.md#race-paths>>[init]
 
 
-def ravine(x: Value, y: Value) -> Value:
-    return ((x + y) * (x + y) + 100 * (x - y) * (x - y)) / 4
-
-
-def badly_scaled(x: Value, y: Value) -> Value:
-    return (x * x / 10 + 10 * y * y) / 2
-
-
-def ignores_y(x: Value, y: Value) -> Value:
-    return 50 * (x - 1) * (x - 1) + 0 * y
-
-
-def path(make: Callable[[list], Optimizer], f: Callable[[Value, Value], Value],
-         start: tuple[float, float], steps: int) -> list[tuple[float, float]]:
-    """The points an optimizer visits on f, from start."""
-    x, y = Value(start[0]), Value(start[1])
-    optimizer = make([x, y])
-    points = [(x.data, y.data)]
-    train(lambda: f(x, y), optimizer, steps, on_epoch=lambda: points.append((x.data, y.data)))
-    return points
-
-
 # name: (function, title, start, steps, the optimizers drawn alone)
 PATHS = {
     "ravine": (ravine, "the ravine", (-4.0, -3.0), 50, {
@@ -177,16 +156,6 @@ def bias_ratios(steps: int = 2000) -> tuple[list[float], list[float]]:
 
 def decay_of_y(make: Callable[[list], Optimizer], steps: int = 600) -> list[float]:
     return [y for _, y in path(make, ignores_y, (0.0, 1.0), steps)]
-# ~/~ end
-
-# ~/~ begin <<docs/08-optim.md#race-stability>>[init]
-
-
-def largest_stable_lr(curvature: float, momentum: float = 0.0, nesterov: bool = False) -> float:
-    """The learning rate above which SGD diverges on f = curvature * theta**2 / 2."""
-    if nesterov:
-        return 2 * (1 + momentum) / ((1 + 2 * momentum) * curvature)
-    return 2 * (1 + momentum) / curvature
 # ~/~ end
 
 # ~/~ begin <<docs/08-optim.md#race-plots>>[init]

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from micrograd import MLP, Value, gradcheck
-from micrograd.moons import accuracy, hinge_loss, l2_penalty, log_sigmoid, logistic_loss, make_moons
+from micrograd.datasets import make_moons
+from micrograd.losses import accuracy, hinge_loss, l2_penalty, log_sigmoid, logistic_loss
 from micrograd.optim import SGD, Adam, AdamW, LinearLR, RMSprop
+from micrograd.surfaces import largest_stable_lr
 
 curvatures = st.floats(min_value=0.1, max_value=10.0)
 starts = st.floats(min_value=-5.0, max_value=5.0).filter(lambda x: abs(x) > 1e-3)
@@ -328,7 +330,6 @@ def test_the_moons_helpers_say_what_is_wrong(call, message):
 @settings(deadline=None)  # 800 steps an example: slow on a cold start
 @given(curvatures, st.floats(0.0, 0.95), st.booleans())
 def test_sgd_converges_below_its_largest_stable_lr_and_diverges_above(a, mu, nesterov):
-    from micrograd.race import largest_stable_lr
     nesterov = nesterov and mu > 0
     limit = largest_stable_lr(a, mu, nesterov)
     for factor, stable in ((0.95, True), (1.05, False)):
