@@ -21,7 +21,17 @@ class Step:
 
 
 STEPS = [
-    # ~/~ begin <<docs/09-tensor.md#lab-steps>>[init]
+    # ~/~ begin <<docs/08-optim.md#lab-steps>>[init]
+    Step("optim-paths", "experiments.optim", ("paths",),
+         outputs=("optim_ravine.png", "optim_scaled.png", "optim_adam.png",
+                  "optim_adam_table.md", "optim_bias.png", "optim_adamw.png")),
+    Step("optim-race", "experiments.optim", ("race",),
+         outputs=("optim_race.json", "optim_race_setup.md", "optim_race_table.md",
+                  "optim_race.png")),
+    Step("moons", "experiments.optim", ("moons",),
+         outputs=("moons.json", "moons_table.md", "moons.png")),
+    # ~/~ end
+    # ~/~ begin <<docs/09-tensor.md#lab-steps>>[0]
     Step("tensor", "experiments.tensor", ("book",),
          outputs=("tensor.json", "spiral.png", "broadcast.png", "matmul.png"),
          needs=("sine.json",)),

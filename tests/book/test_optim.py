@@ -9,8 +9,10 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from micrograd import MLP, Value, gradcheck
-from micrograd.moons import accuracy, hinge_loss, l2_penalty, log_sigmoid, logistic_loss, make_moons
+from micrograd.datasets import make_moons
+from micrograd.losses import accuracy, hinge_loss, l2_penalty, log_sigmoid, logistic_loss
 from micrograd.optim import SGD, Adam, AdamW, LinearLR, RMSprop
+from micrograd.surfaces import largest_stable_lr, ravine
 
 curvatures = st.floats(min_value=0.1, max_value=10.0)
 starts = st.floats(min_value=-5.0, max_value=5.0).filter(lambda x: abs(x) > 1e-3)
@@ -325,9 +327,9 @@ def test_the_moons_helpers_say_what_is_wrong(call, message):
         call()
 
 
+@settings(deadline=None)  # 800 steps an example: slow on a cold start
 @given(curvatures, st.floats(0.0, 0.95), st.booleans())
 def test_sgd_converges_below_its_largest_stable_lr_and_diverges_above(a, mu, nesterov):
-    from micrograd.race import largest_stable_lr
     nesterov = nesterov and mu > 0
     limit = largest_stable_lr(a, mu, nesterov)
     for factor, stable in ((0.95, True), (1.05, False)):
@@ -336,13 +338,28 @@ def test_sgd_converges_below_its_largest_stable_lr_and_diverges_above(a, mu, nes
         assert (abs(path[-1]) < 1e-3) == stable and (abs(path[-1]) > 1e3) != stable
 
 
-def test_the_uncorrected_adam_step_is_as_the_bias_figure_says():
-    from micrograd.race import bias_ratios
-    corrected, raw = bias_ratios()
-    assert all(math.isclose(c, 1.0, rel_tol=1e-7) for c in corrected)
-    peak = max(range(len(raw)), key=raw.__getitem__)
-    assert math.isclose(raw[0], 0.1 / math.sqrt(0.001), rel_tol=1e-6)  # about 3.2
-    assert 6.4 < raw[peak] < 6.7 and 9 <= peak + 1 <= 15 and raw[999] < 1.5
+def test_a_path_on_the_ravine_follows_its_closed_form():
+    from micrograd.surfaces import path
+    lr = 0.015
+    points = path(partial(SGD, lr=lr), ravine, (-4.0, -3.0), 30)
+    assert len(points) == 31 and points[0] == (-4.0, -3.0)
+    for t, (x, y) in enumerate(points):  # x + y and x - y: the floor, and across it
+        assert close(x + y, -7.0 * (1 - lr) ** t) and close(x - y, -(1 - 100 * lr) ** t)
+
+
+def test_the_uncorrected_adam_step_on_a_constant_gradient_is_its_closed_form():
+    from experiments.optim import bias_ratios
+    corrected, raw = bias_ratios(300)
+    for t, (c, r) in enumerate(zip(corrected, raw), start=1):
+        assert math.isclose(c, 1.0, rel_tol=1e-7)
+        assert math.isclose(r, (1 - 0.9 ** t) / math.sqrt(1 - 0.999 ** t), rel_tol=1e-6)
+
+
+def test_a_run_of_the_race_is_repeatable_and_lowers_the_loss():
+    from experiments.optim import race_one
+    first, again = race_one("adam", seed=1, epochs=20), race_one("adam", seed=1, epochs=20)
+    assert first == again and len(first["losses"]) == 20
+    assert first["final_mse"] < first["losses"][0] / 2
 
 
 def test_accuracy_counts_scores_with_the_labels_sign():
