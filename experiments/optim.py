@@ -19,8 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
+from experiments.claims import REFERENCE_MSE, claim
 from experiments.plotting import plt, save
-from experiments.sine import REFERENCE_MSE, claim
 from micrograd import MLP, Value
 from micrograd.datasets import make_moons
 from micrograd.losses import accuracy, hinge_loss, l2_penalty, logistic_loss

@@ -18,13 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+from experiments.claims import REFERENCE_MSE, claim
 from experiments.plotting import plt, save
 from micrograd.nn import MLP
 from micrograd.sine import EPOCHS, HIGH, LOW, LR_END, LR_START, POINTS, SIZES, generate_data
 from micrograd.train import mse, train
-
-# The seed's target: the MSE this network and schedule should reach.
-REFERENCE_MSE = 0.0006
 
 # ~/~ begin <<docs/appendix-lab.md#sine-fit>>[init]
 
@@ -170,12 +168,6 @@ def main(argv: list[str] | None = None) -> dict:
 # ~/~ end
 
 # ~/~ begin <<docs/appendix-lab.md#sine-book>>[init]
-
-
-def claim(holds: bool, sentence: str, evidence: object) -> None:
-    """Stop the build when the data no longer support a sentence of the book."""
-    if not holds:
-        raise SystemExit(f"the book says: {sentence}\nbut the data say: {evidence}")
 
 
 def book(out: Path) -> None:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments.claims import claim
 from experiments.plotting import plt, save
-from experiments.sine import claim
 from micrograd.datasets import spiral
 from micrograd.optim import SGD
 from micrograd.sine import EPOCHS, LR_END, LR_START, SIZES, generate_data

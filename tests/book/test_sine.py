@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from experiments.sine import REFERENCE_MSE
+from experiments.claims import REFERENCE_MSE
 from micrograd import MLP, Value, gradcheck
 from micrograd.sine import generate_data
 from micrograd.train import linear_decay, mse, train

@@ -167,7 +167,8 @@ def test_package_modules_that_import_numpy_are_found_through_their_imports(tmp_p
     assert runner.package_needing_numpy(package) == {"pkg.arrays", "pkg.uses", "pkg.further"}
     assert "micrograd.tensor" in runner.package_needing_numpy()
     # NumPy or matplotlib only inside the function that needs it: the rest runs in the page
-    assert not {"micrograd.datasets", "micrograd.sine", "micrograd.optim"} & \
+    assert not {"micrograd.datasets", "micrograd.losses", "micrograd.surfaces", "micrograd.sine",
+                "micrograd.optim"} & \
         runner.package_needing_numpy()
     assert runner.package_functions_needing()[("micrograd.datasets", "spiral")] == ("numpy",)
     assert runner.package_functions_needing(package) == {("pkg.plain", "plot"): ("matplotlib",)}
