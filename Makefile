@@ -16,6 +16,7 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 GEN   := docs/generated
+KARPATHY_VENV := bench/.venv-karpathy
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
@@ -122,10 +123,8 @@ serve: env katex
 	$(MAKE) lab PREVIEW=1
 	$(VENV)/bin/mkdocs serve
 
-# Benchmarks. Karpathy's micrograd 0.1.0 gets its own environment: its
-# import name is micrograd, like ours.
-KARPATHY_VENV := bench/.venv-karpathy
-
+# Benchmarks. Karpathy's micrograd 0.1.0 gets its own environment (its
+# import name is micrograd, like ours): KARPATHY_VENV, set at the top.
 $(KARPATHY_VENV)/.installed:
 	@test -n "$(PYTHON313)" || { echo "make: no Python >= 3.13 found; set PYTHON313=/path/to/python3.13" >&2; exit 1; }
 	rm -rf $(KARPATHY_VENV)
