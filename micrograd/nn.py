@@ -7,7 +7,7 @@ by hand.
 from __future__ import annotations
 
 import math
-import operator  # for chapter 7's batched kernel
+import operator  # operator.mul: dot products as sum(map(mul, ...)), a loop in C
 import random
 from collections.abc import Sequence
 from numbers import Real
@@ -21,7 +21,7 @@ def _identity(x: float) -> tuple[float, float]:
     return x, 1.0
 
 
-# An activation rule maps s to (phi(s), phi'(s)): chapter 4's rules.
+# An activation rule maps s to (phi(s), phi'(s)): the value and the slope together.
 ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, None: _identity}
 
 
@@ -187,11 +187,14 @@ class Layer(Module):
         self.nin, self.activation = nin, activation
 
     def __call__(self, x: Inputs) -> list[Value]:
-        x = _as_inputs(x, self.nin)
-        return [n(x) for n in self.neurons]
+        return self._run_one(_as_inputs(x, self.nin))
+
+    def _run_one(self, inputs: list[Value]) -> list[Value]:
+        """The layer on one sample whose inputs are already checked Values."""
+        return [neuron(n.w, n.b, inputs, n.activation) for n in self.neurons]
 
     # ~/~ begin <<docs/05-nn.md#layer-batch>>[init]
-    # Module.batch: self(x) for each sample. Chapter 7 adds a faster batch here.
+    # Module.batch runs self(x) for each sample; a faster batch can be defined here.
     # ~/~ end
     # ~/~ begin <<docs/07-fast.md#layer-batch>>[0]
     
@@ -230,13 +233,13 @@ class MLP(Module):
                        for i in range(len(sizes))]
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        out = self.layers[0](x)
+        out = self.layers[0](x)  # checks the sample
         for layer in self.layers[1:]:
-            out = layer(out)
+            out = layer._run_one(out)
         return out[0] if len(out) == 1 else out
 
     # ~/~ begin <<docs/05-nn.md#mlp-batch>>[init]
-    # Module.batch: self(x) for each sample. Chapter 7 adds a faster batch here.
+    # Module.batch runs self(x) for each sample; a faster batch can be defined here.
     # ~/~ end
     # ~/~ begin <<docs/07-fast.md#mlp-batch>>[0]
     
