@@ -3,7 +3,8 @@
 `claims()` lists the sentences of docs/07-fast.md that read something into a
 measured number, each with whether this run bears it out; a false one stops
 the build. `targets()` compares the run with the goals the engine is built
-for (the table bench_targets.md, which `make bench` prints).
+for (the table bench_targets.md, which `make bench` prints); a missed one
+stops the build too.
 """
 from __future__ import annotations
 
@@ -84,14 +85,25 @@ def claims(result: dict) -> list[tuple[str, bool]]:
 
 def check_claims(result: dict, out: Path) -> None:
     """Stop, with the results in bench.rejected.json, if this run contradicts the chapter
-    (a --quick run only warns)."""
+    or misses a target (a --quick run only warns)."""
     wrong = [text for text, holds in claims(result) if not holds]
-    if wrong and not result["meta"]["quick"]:
+    missed = [f"{t['text']}: {t['value']:,.3g}, the goal {'>=' if t['at_least'] else '<='} "
+              f"{t['goal']:g} ({key})" for key, t in result["targets"].items() if not t["met"]]
+    if (wrong or missed) and not result["meta"]["quick"]:
         rejected = out / "bench.rejected.json"
         rejected.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        raise SystemExit(f"bench: results in {rejected}, not published: this run contradicts "
-                         "docs/07-fast.md, which says that\n  - " + "\n  - ".join(wrong)
-                         + "\nChange the chapter (and claims() in bench/claims.py).")
+        reasons = []
+        if wrong:
+            reasons.append("this run contradicts docs/07-fast.md, which says that\n  - "
+                           + "\n  - ".join(wrong)
+                           + "\nChange the chapter (and claims() in bench/claims.py).")
+        if missed:
+            reasons.append("this run misses the targets (TARGETS in bench/claims.py)\n  - "
+                           + "\n  - ".join(missed))
+        raise SystemExit(f"bench: results in {rejected}, not published: " + "\n".join(reasons))
     for text in wrong:
         print(f"bench: warning (--quick): the chapter says that {text}; this run does not "
               "bear it out", file=sys.stderr, flush=True)
+    for text in missed:
+        print(f"bench: warning (--quick): this run misses a target: {text}", file=sys.stderr,
+              flush=True)
