@@ -207,6 +207,30 @@ class Layer(Module):
         return dense([n.w for n in self.neurons], [n.b for n in self.neurons],
                      samples, self.activation)
     # ~/~ end
+    # ~/~ begin <<docs/07-fast.md#layer-batch>>[1]
+    
+    def _dense_one(self, inputs: list[Value]) -> list[Value]:
+        """The nodes dense builds for one sample, each weight read where it is used."""
+        xd = [x.data for x in inputs]
+        xd_and_1 = (*xd, 1.0)  # dz/dw_i = x_i and dz/db = 1, when the slope is 1
+        rule, op = ACTIVATIONS[self.activation], self.activation or "linear"
+        nodes = []
+        for n in self.neurons:
+            wd = [w.data for w in n.w]
+            z, slope = rule(n.b.data + sum(map(operator.mul, wd, xd)))
+            if slope == 1.0:  # a linear neuron, or a ReLU that is on
+                local = (*xd_and_1, *wd)
+            elif slope == 0.0:  # a ReLU that is off: no gradient flows back
+                local = ()
+            else:
+                local = (*[slope * x for x in xd], slope, *[slope * w for w in wd])
+            nodes.append(Value(z, (*n.w, n.b, *inputs), local, op))
+        return nodes
+    
+    # One sample takes the kernel's shortcuts too; the neuron-by-neuron way
+    # stays available under its own name.
+    _neuron_by_neuron, _run_one = _run_one, _dense_one
+    # ~/~ end
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in n.parameters()]
