@@ -174,7 +174,8 @@ class Run:
                 s["vs_closures"] = step[name] / step["closures"]
         pairs = [("karpathy", "ours"), ("ours", "python_floor"), ("ours", "numpy_floor"),
                  ("python_floor", "numpy_floor"), ("tensor", "numpy_floor"), ("ours", "tensor"),
-                 ("closures", "ours")]
+                 ("closures", "ours"), ("karpathy", "ours_per_sample"),
+                 ("ours_per_sample", "python_floor")]
         for a, b in pairs:
             if a in step and b in step:
                 self.result["ratios"][f"{a}_over_{b}"] = step[a] / step[b]

@@ -167,10 +167,11 @@ class Zeros(Rung):
     neuron = staticmethod(ladder.fused_neuron_for(ladder.LeavesValue, off_stores_nothing=True))
 
 
-class OursPerSample(GraphSubject):
-    """The package, with the loss written one sample at a time, as chapters 5 and 6 do."""
+class OursPlain(GraphSubject):
+    """The package's network as chapter 5 builds it: each layer neuron by neuron,
+    every local derivative stored; the loss written one sample at a time."""
 
-    name, label = "ours_per_sample", "our engine as chapters 5-6 leave it"
+    name, label = "ours_plain", "our engine as chapters 5-6 leave it"
     rung = True
 
     def __init__(self, weights: problem.Weights) -> None:
@@ -178,19 +179,42 @@ class OursPerSample(GraphSubject):
             sys.path.insert(0, str(REPO))
         import micrograd
         check_imported_from(micrograd, REPO / "micrograd")
-        self.Value = micrograd.Value
+        from micrograd.nn import _as_inputs
+        self.Value, self.as_inputs = micrograd.Value, _as_inputs
         self.model = set_weights(micrograd.MLP(problem.SIZES[0], list(problem.SIZES[1:]),
                                                activation="relu"), weights)
 
+    def network(self, x):
+        """What MLP.__call__ does, with every layer run neuron by neuron."""
+        out = self.as_inputs(x, problem.SIZES[0])
+        for layer in self.model.layers:
+            out = layer._neuron_by_neuron(out)
+        return out[0]
 
-class OursBatch(OursPerSample):
-    name, label = "ours_batch", "+ `dense`: a batch kernel, off ReLUs pass nothing back"
+    def loss(self):
+        return problem.sine_loss(self.network)
+
+
+class OursPerSample(OursPlain):
+    """The package as a user calls it in their own loop: the loss written one sample
+    at a time, each layer run by the one-sample kernel."""
+
+    name, label = "ours_per_sample", "our engine, one sample at a time"
+    rung_label = "+ the kernel, one sample at a time"
+    main = True
+
+    def loss(self):
+        return problem.sine_loss(self.model)
+
+
+class OursBatch(OursPlain):
+    name, label = "ours_batch", "+ `model.batch`: weights read once per batch"
 
     def loss(self):
         return problem.batch_loss(self.model)
 
 
-class Ours(OursPerSample):
+class Ours(OursPlain):
     """The package as chapter 7 leaves it, trained as chapter 6 trains: the loss is one node."""
 
     name, label = "ours", "our engine"
@@ -302,5 +326,5 @@ class Tensor(GraphSubject):
 
 
 SUBJECTS: dict[str, type[Subject]] = {s.name: s for s in (
-    Karpathy, Closures, Slots, Local, Loop, Fused, Leaves, Zeros, OursPerSample, OursBatch, Ours,
-    PythonFloor, NumpyFloor, Tensor)}
+    Karpathy, Closures, Slots, Local, Loop, Fused, Leaves, Zeros, OursPlain, OursPerSample,
+    OursBatch, Ours, PythonFloor, NumpyFloor, Tensor)}

@@ -7,7 +7,7 @@ by hand.
 from __future__ import annotations
 
 import math
-import operator  # for chapter 7's batched kernel
+import operator  # operator.mul: dot products as sum(map(mul, ...)), a loop in C
 import random
 from collections.abc import Sequence
 from numbers import Real
@@ -21,7 +21,7 @@ def _identity(x: float) -> tuple[float, float]:
     return x, 1.0
 
 
-# An activation rule maps s to (phi(s), phi'(s)): chapter 4's rules.
+# An activation rule maps s to (phi(s), phi'(s)): the value and the slope together.
 ACTIVATIONS = {"relu": _relu, "tanh": _tanh, "sigmoid": _sigmoid, None: _identity}
 
 
@@ -187,11 +187,14 @@ class Layer(Module):
         self.nin, self.activation = nin, activation
 
     def __call__(self, x: Inputs) -> list[Value]:
-        x = _as_inputs(x, self.nin)
-        return [n(x) for n in self.neurons]
+        return self._run_one(_as_inputs(x, self.nin))
+
+    def _run_one(self, inputs: list[Value]) -> list[Value]:
+        """The layer on one sample whose inputs are already checked Values."""
+        return [neuron(n.w, n.b, inputs, n.activation) for n in self.neurons]
 
     # ~/~ begin <<docs/05-nn.md#layer-batch>>[init]
-    # Module.batch: self(x) for each sample. Chapter 7 adds a faster batch here.
+    # Module.batch runs self(x) for each sample; a faster batch can be defined here.
     # ~/~ end
     # ~/~ begin <<docs/07-fast.md#layer-batch>>[0]
     
@@ -203,6 +206,30 @@ class Layer(Module):
     def _run(self, samples: list[list[Value]]) -> list[list[Value]]:
         return dense([n.w for n in self.neurons], [n.b for n in self.neurons],
                      samples, self.activation)
+    # ~/~ end
+    # ~/~ begin <<docs/07-fast.md#layer-batch>>[1]
+    
+    def _dense_one(self, inputs: list[Value]) -> list[Value]:
+        """The nodes dense builds for one sample, each weight read where it is used."""
+        xd = [x.data for x in inputs]
+        xd_and_1 = (*xd, 1.0)  # dz/dw_i = x_i and dz/db = 1, when the slope is 1
+        rule, op = ACTIVATIONS[self.activation], self.activation or "linear"
+        nodes = []
+        for n in self.neurons:
+            wd = [w.data for w in n.w]
+            z, slope = rule(n.b.data + sum(map(operator.mul, wd, xd)))
+            if slope == 1.0:  # a linear neuron, or a ReLU that is on
+                local = (*xd_and_1, *wd)
+            elif slope == 0.0:  # a ReLU that is off: no gradient flows back
+                local = ()
+            else:
+                local = (*[slope * x for x in xd], slope, *[slope * w for w in wd])
+            nodes.append(Value(z, (*n.w, n.b, *inputs), local, op))
+        return nodes
+    
+    # One sample takes the kernel's shortcuts too; the neuron-by-neuron way
+    # stays available under its own name.
+    _neuron_by_neuron, _run_one = _run_one, _dense_one
     # ~/~ end
 
     def parameters(self) -> list[Value]:
@@ -230,13 +257,13 @@ class MLP(Module):
                        for i in range(len(sizes))]
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        out = self.layers[0](x)
+        out = self.layers[0](x)  # checks the sample
         for layer in self.layers[1:]:
-            out = layer(out)
+            out = layer._run_one(out)
         return out[0] if len(out) == 1 else out
 
     # ~/~ begin <<docs/05-nn.md#mlp-batch>>[init]
-    # Module.batch: self(x) for each sample. Chapter 7 adds a faster batch here.
+    # Module.batch runs self(x) for each sample; a faster batch can be defined here.
     # ~/~ end
     # ~/~ begin <<docs/07-fast.md#mlp-batch>>[0]
     

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 from test_sine import BAD_MSE_ARGUMENTS  # chapter 6's cases, for both losses
 
-from micrograd import MLP, Value, gradcheck
+from micrograd import MLP, Layer, Value, gradcheck
 from micrograd.nn import dense, neuron
 from micrograd.train import mse, mse_from_operations, mse_one_node
 
@@ -89,6 +89,25 @@ def test_a_batch_gives_what_one_sample_at_a_time_gives(activation, sizes, xs, se
         assert math.isclose(a.grad, b.grad, rel_tol=1e-12, abs_tol=1e-12)
 # ~/~ end
 # ~/~ begin <<docs/07-fast.md#tests/book/test_kernels.py>>[1]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", None])
+@given(st.lists(small, min_size=3, max_size=3), st.integers(0, 2**32 - 1))
+def test_a_layer_on_one_sample_builds_what_its_neurons_build(activation, x, seed):
+    layer = Layer(3, 4, activation, rng=random.Random(seed))
+    kernel, by_neuron = layer(x), layer._neuron_by_neuron([Value(v) for v in x])
+    assert [z.data for z in kernel] == [z.data for z in by_neuron]
+    for z, z1 in zip(kernel, by_neuron):
+        assert z._prev[:-3] == z1._prev[:-3] and len(z._prev) == len(z1._prev)
+    sum(kernel).backward()
+    grads = [p.grad for p in layer.parameters()]
+    layer.zero_grad()
+    sum(by_neuron).backward()
+    assert grads == pytest.approx([p.grad for p in layer.parameters()], rel=1e-12, abs=1e-12)
+    with pytest.raises(ValueError, match="expected 3 inputs, got 2"):
+        layer(x[:2])
+# ~/~ end
+# ~/~ begin <<docs/07-fast.md#tests/book/test_kernels.py>>[2]
 
 
 @given(st.lists(st.tuples(small, small), min_size=1, max_size=20))

@@ -121,6 +121,7 @@ def test_a_seed_makes_the_network_repeatable():
     (lambda: Neuron(3, init="zeros"), "init must be one of"),
     (lambda: MLP(2, [3, 1])([1.0, 2.0, 3.0]), "expected 2 inputs, got 3"),
     (lambda: Neuron(2)([1.0]), "expected 2 inputs, got 1"),
+    (lambda: Layer(2, 3)([1.0, 2.0, 3.0]), "expected 2 inputs, got 3"),
 ])
 def test_bad_arguments_say_what_was_expected(make, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
