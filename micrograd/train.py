@@ -47,8 +47,8 @@ def mse_one_node(predictions: Sequence[Value], targets: Sequence[float]) -> Valu
                  tuple([2.0 * e / n for e in errors]), "mse")
 
 
-# From here on `mse`, and so `train`, is the one-node loss. Chapter 6's
-# stays available under its own name.
+# `mse`, and so `train`, is the one-node loss: the same numbers, one node
+# instead of 3N. The loss built from operations keeps its own name.
 mse_from_operations, mse = mse, mse_one_node
 # ~/~ end
 
