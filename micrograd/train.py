@@ -48,7 +48,7 @@ def mse_one_node(predictions: Sequence[Value], targets: Sequence[float]) -> Valu
 
 
 # `mse`, and so `train`, is the one-node loss: the same numbers, one node
-# instead of 3N. The loss built from operations keeps its own name.
+# instead of one per operation. The loss built from operations keeps its own name.
 mse_from_operations, mse = mse, mse_one_node
 # ~/~ end
 
