@@ -354,7 +354,11 @@ def check_race(results: dict) -> None:
           "rates were chosen", seeds)
     finals = {key: s["median_final_mse"] for key, s in summary.items()}
     claim(None not in finals.values() and min(finals, key=finals.__getitem__) == "adam",
-          "Adam ends lowest", finals)
+          "Adam ends lowest in the median", finals)
+    by_seed = {seed: {key: next(r["final_mse"] for r in runs if r["seed"] == seed)
+                      for key, runs in results["runs"].items()} for seed in seeds}
+    claim(all(min(f, key=f.__getitem__) == "adam" for f in by_seed.values()),
+          "Adam's final MSE is the lowest of the four on every seed", by_seed)
     firsts = {key: s["median_epochs_to_target"] for key, s in summary.items()}
     claim(summary["adam"]["reached"] == len(seeds)
           and all(firsts["adam"] < v for k, v in firsts.items() if k != "adam" and v),
