@@ -202,7 +202,7 @@ def check_paths(alone: dict, ends: dict, adam_on_the_bowl: list, raw: list[float
                  for i in (0, 1)]  # how often the path crosses x = 0, and y = 0
     claim(min(crossings) >= 2 and ends["scaled"]["Adam"] < 0.1,
           "on the bowl, Adam's momentum carries it past the minimum, and it loops around "
-          "it before it settles near it", {"crossings of x = 0 and y = 0": crossings,
+          "it, still circling close to it at the end", {"crossings of x = 0 and y = 0": crossings,
                                            "loss at the end": ends["scaled"]["Adam"]})
 
     peak = max(range(len(raw)), key=raw.__getitem__)
