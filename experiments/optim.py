@@ -494,6 +494,10 @@ def check_moons(runs: dict) -> None:
           {"reached": reached["hinge"], "kept": kept})
     claim(reached["logistic"] == {"Adam"},
           "with the logistic loss, only Adam gets there", reached["logistic"])
+    finals = {key: r["final_accuracy"] for key, r in runs.items()}
+    claim(all(accuracy >= 0.99 for accuracy in finals.values()),
+          "every difference between the final accuracies is one point of the hundred",
+          finals)
     sgd = runs["sgd-hinge"]
     claim(sgd["steps_at_100"] < sgd["steps_from_first"] / 2,
           "plain SGD with the hinge loss is at 100% on only a few of the steps after its "
