@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
 import os
 import random
 import statistics
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from experiments.claims import REFERENCE_MSE, claim
+from experiments.parallel import side_by_side
 from experiments.plotting import plt, save
 from micrograd import MLP, Value
 from micrograd.datasets import make_moons
@@ -272,11 +272,7 @@ def race(out: Path, jobs: int) -> dict:
     """The sine race into `out`, and a check of each sentence about it."""
     work = [(key, seed) for key in CONTENDERS for seed in RACE_SEEDS]
     start = time.perf_counter()
-    if jobs == 1:
-        runs = [race_one(*job) for job in work]
-    else:
-        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-            runs = pool.starmap(race_one, work, chunksize=1)
+    runs = side_by_side(race_one, work, jobs)
     results: dict = {"epochs": RACE_EPOCHS, "target_mse": REFERENCE_MSE,
                      "seeds": list(RACE_SEEDS), "runs": {}, "summary": {},
                      "wall_time_s": time.perf_counter() - start}
@@ -430,11 +426,7 @@ def moons(out: Path, jobs: int) -> dict:
     sentence about them."""
     work = [(key, loss) for key in MOON_OPTIMIZERS for loss in LOSSES]
     start = time.perf_counter()
-    if jobs == 1:
-        runs = [_moons_job(*job) for job in work]
-    else:
-        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-            runs = pool.starmap(_moons_job, work, chunksize=1)
+    runs = side_by_side(_moons_job, work, jobs)
     results: dict = {"epochs": MOONS_EPOCHS, "runs": {},
                      "wall_time_s": time.perf_counter() - start}
     for (key, loss), run in zip(work, runs):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
 import os
 import platform
 import random
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 from experiments.claims import REFERENCE_MSE, claim
+from experiments.parallel import side_by_side
 from experiments.plotting import plt, save
 from micrograd.nn import MLP
 from micrograd.sine import EPOCHS, HIGH, LOW, LR_END, LR_START, POINTS, SIZES, generate_data
@@ -121,10 +121,6 @@ def summarize(runs: list[dict], args: argparse.Namespace, total_time: float) -> 
     }
 
 
-def _fit_quietly(job: tuple) -> dict:
-    return fit(*job)
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m experiments.sine",
                                      description=__doc__.split("\n")[0])
@@ -148,11 +144,7 @@ def main(argv: list[str] | None = None) -> dict:
     jobs = [(s, args.epochs, args.lr_start, args.lr_end, args.init, not args.quiet)
             for s in args.seeds]
     start = time.perf_counter()
-    if args.jobs == 1 or len(jobs) == 1:
-        runs = [_fit_quietly(job) for job in jobs]
-    else:
-        with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-            runs = pool.map(_fit_quietly, jobs, chunksize=1)
+    runs = side_by_side(fit, jobs, args.jobs)
     summary = summarize(runs, args, time.perf_counter() - start)
     text = json.dumps(summary, indent=2, allow_nan=False)
     (args.out / f"{args.name}.json").write_text(text + "\n")
